@@ -1,0 +1,115 @@
+"""Paper 1's CNN autoencoder (Keras 3; TensorFlow backend by default, torch also works).
+
+Encoder: six [Conv2D(3x3, same, ReLU) -> MaxPool(2)] with 64, 32, 32, 16, 16, 8 filters:
+64x64x1 -> 1x1x8. Decoder: six [Conv2DTranspose(3x3, same, ReLU) -> UpSampling(2)] with
+8, 16, 16, 32, 32, 64 filters: 1x1x8 -> 64x64x64, then a 3x3 Conv2D to one sigmoid channel
+(the paper does not say how 64 channels become 1; this is the smallest choice). No dense layers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+ENCODER_FILTERS = (64, 32, 32, 16, 16, 8)
+DECODER_FILTERS = (8, 16, 16, 32, 32, 64)
+LATENT_DIM = ENCODER_FILTERS[-1]
+
+
+def build_encoder(size: int = 64):
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((size, size, 1), name="rdf_image")
+    x = inputs
+    for i, filters in enumerate(ENCODER_FILTERS):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"conv{i + 1}")(x)
+        x = layers.MaxPooling2D(2, name=f"pool{i + 1}")(x)
+    latent = layers.Flatten(name="latent")(x)
+    return keras.Model(inputs, latent, name="encoder")
+
+
+def build_decoder(size: int = 64):
+    import keras
+    from keras import layers
+
+    latent = keras.Input((LATENT_DIM,), name="latent_vector")
+    x = layers.Reshape((1, 1, LATENT_DIM))(latent)
+    for i, filters in enumerate(DECODER_FILTERS):
+        x = layers.Conv2DTranspose(filters, 3, padding="same", activation="relu", name=f"deconv{i + 1}")(x)
+        x = layers.UpSampling2D(2, name=f"up{i + 1}")(x)
+    outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="to_gray")(x)
+    return keras.Model(latent, outputs, name="decoder")
+
+
+def build_autoencoder(size: int = 64, learning_rate: float = 1e-3):
+    """(autoencoder, encoder, decoder), compiled with Adam and MSE."""
+    import keras
+
+    encoder, decoder = build_encoder(size), build_decoder(size)
+    inputs = keras.Input((size, size, 1))
+    model = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    return model, encoder, decoder
+
+
+class RDFAutoencoder:
+    """Fit/encode/decode wrapper with save/load (one .keras file per part)."""
+
+    def __init__(self, epochs: int = 800, batch_size: int = 16, learning_rate: float = 1e-3, seed: int = 0):
+        self.epochs, self.batch_size, self.learning_rate, self.seed = epochs, batch_size, learning_rate, seed
+
+    def fit(self, images, validation_images=None, verbose: int = 0):
+        import keras
+
+        keras.utils.set_random_seed(self.seed)
+        x = _as_batch(images)
+        self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate)
+        val = None if validation_images is None else (_as_batch(validation_images),) * 2
+        history = self.model_.fit(x, x, epochs=self.epochs, batch_size=self.batch_size, shuffle=True,
+                                  validation_data=val, verbose=verbose)
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        return self
+
+    def encode(self, images) -> np.ndarray:
+        return np.asarray(self.encoder_.predict(_as_batch(images), verbose=0))
+
+    def decode(self, latent) -> np.ndarray:
+        return np.asarray(self.decoder_.predict(np.asarray(latent, np.float32), verbose=0))[..., 0]
+
+    def reconstruct(self, images) -> np.ndarray:
+        return self.decode(self.encode(images))
+
+    def mse(self, images) -> float:
+        x = _as_batch(images)[..., 0]
+        return float(np.mean((self.reconstruct(x) - x) ** 2))
+
+    def save(self, folder: str | os.PathLike) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.encoder_.save(folder / "encoder.keras")
+        self.decoder_.save(folder / "decoder.keras")
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike) -> "RDFAutoencoder":
+        import keras
+
+        folder = Path(folder)
+        ae = cls()
+        ae.encoder_ = keras.models.load_model(folder / "encoder.keras")
+        ae.decoder_ = keras.models.load_model(folder / "decoder.keras")
+        return ae
+
+
+def _as_batch(images) -> np.ndarray:
+    x = np.asarray(images, np.float32)
+    if x.ndim == 2:
+        x = x[None]
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[-1] != 1:
+        raise ValueError(f"images must be (n, size, size[, 1]), got {np.shape(images)}")
+    return x

@@ -1,0 +1,160 @@
+"""`glasslib` command line: reproduce, datasets, MD campaign, screening, RDF prediction."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_reproduce(args):
+    from .reproduce import ReproduceError, run
+
+    try:
+        run(args.profile, args.notebooks, args.kernel)
+    except ReproduceError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_sciglass_build(args):
+    from . import sciglass, tg_dataset
+
+    table, prov = sciglass.build(args.raw)
+    tg_dataset.make_splits(table)
+    for key, value in prov["row_counts"].items():
+        print(f"{key:>28}: {value}")
+    return 0
+
+
+def _cmd_md_campaign(args):
+    from .campaign import CAMPAIGN_PROTOCOL, run_campaign
+    from .compositions import campaign_grid
+
+    glasses = campaign_grid()
+    if args.only:
+        names = {g.name: g for g in glasses}
+        unknown = [n for n in args.only if n not in names]
+        if unknown:
+            print(f"error: unknown glass(es) {unknown}; choose from {', '.join(names)}", file=sys.stderr)
+            return 2
+        glasses = [names[n] for n in args.only]
+    results = run_campaign(glasses, n_atoms=args.atoms, protocol=CAMPAIGN_PROTOCOL,
+                           scheduler=args.scheduler, n_workers=args.workers, commit=args.commit)
+    failed = [r for r in results if not r["ok"]]
+    return 1 if failed else 0
+
+
+def _cmd_md_smoke(args):
+    import tempfile
+    import time
+
+    from .campaign import simulate_and_store
+    from .compositions import Glass
+    from .md import SMOKE_PROTOCOL
+
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as root:
+        meta = simulate_and_store(Glass("NBS", "ZnO", 10.0), root, n_atoms=args.atoms,
+                                  protocol=SMOKE_PROTOCOL)
+    print(f"{meta['glass']}: {sum(meta['atom_counts'].values())} atoms, density "
+          f"{meta['final_density_g_cm3']:.2f} g/cm3, {meta['rdf_frames']} frames, "
+          f"{time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _cmd_screen(args):
+    from .screening import PAPER_COMPONENTS, SimplexGrid, model_for_band, save_table, screen
+
+    try:
+        grid = SimplexGrid(args.components or PAPER_COMPONENTS, args.step)
+        model = model_for_band(tuple(args.band), args.model)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    table, n = screen(model, grid, top=args.top)
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(f"band [{args.band[0]:g}, {args.band[1]:g}) °C: top {args.top} of {n:,} candidates "
+              f"({len(grid.components)} components, {grid.step:g} wt% steps), wt%:")
+        print(table.to_string(index=False))
+    out = args.out or f"screen_{args.band[0]:g}-{args.band[1]:g}.csv"
+    print(f"written {save_table(table, out)}")
+    return 0
+
+
+def _cmd_predict_rdf(args):
+    from .pipeline import load_pipeline
+
+    try:
+        pipe = load_pipeline(args.model)
+        r, g = pipe.predict_rdf(args.base, args.dopant, args.mol_percent, args.pair)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    import pandas as pd
+
+    table = pd.DataFrame({"r_angstrom": r, "g": g})
+    out = args.out or f"rdf_{args.base}_{args.dopant}_{args.mol_percent:g}_{args.pair}.csv"
+    table.to_csv(out, index=False, float_format="%.5g")
+    peak = table.loc[table.g.idxmax()]
+    print(f"{args.pair} in {args.base} + {args.mol_percent:g} mol% {args.dopant}: highest peak "
+          f"g={peak.g:.2f} at r={peak.r_angstrom:.2f} A; written {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glasslib", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("reproduce", help="execute the numbered notebooks with papermill")
+    p.add_argument("--profile", default="quick", help="quick (CI) or full (paper scale)")
+    p.add_argument("--kernel", default=None, help="Jupyter kernel name (default: the notebooks')")
+    p.add_argument("notebooks", nargs="*", help="only these notebooks (name, stem or number)")
+    p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser("sciglass-build", help="rebuild data/sciglass from the raw SciGlass table")
+    p.add_argument("--raw", default=None, help="glasspy wheel, select_SciGK.csv.zip or its .csv")
+    p.set_defaults(func=_cmd_sciglass_build)
+
+    p = sub.add_parser("md-campaign", help="run (or continue) the LAMMPS campaign on dask")
+    p.add_argument("--workers", type=int, default=None, help="local workers (default: one per core)")
+    p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler")
+    p.add_argument("--atoms", type=int, default=1000)
+    p.add_argument("--only", nargs="*", help="glass names, e.g. NBS-ZnO-05")
+    p.add_argument("--commit", action="store_true", help="git-commit each finished glass")
+    p.set_defaults(func=_cmd_md_campaign)
+
+    p = sub.add_parser("md-smoke", help="one tiny glass end to end (LAMMPS + OVITO)")
+    p.add_argument("--atoms", type=int, default=200)
+    p.set_defaults(func=_cmd_md_smoke)
+
+    p = sub.add_parser("screen", help="screen simplex-grid compositions for a Tg band")
+    p.add_argument("--band", nargs=2, type=float, required=True, metavar=("A", "B"))
+    p.add_argument("--top", type=int, default=5)
+    p.add_argument("--components", nargs="*", default=None)
+    p.add_argument("--step", type=float, default=10.0, help="grid step in wt%% (must divide 100)")
+    p.add_argument("--model", default=None, help="saved DeepGlassNet (.pt); default: shipped or trained")
+    p.add_argument("--out", default=None, help="CSV path")
+    p.set_defaults(func=_cmd_screen)
+
+    p = sub.add_parser("predict-rdf", help="paper 1 pipeline: RDF of a pair in a doped glass")
+    p.add_argument("--base", required=True)
+    p.add_argument("--dopant", required=True)
+    p.add_argument("--mol-percent", type=float, required=True)
+    p.add_argument("--pair", required=True, help="e.g. Si-O")
+    p.add_argument("--model", default=None, help="saved pipeline folder")
+    p.add_argument("--out", default=None)
+    p.set_defaults(func=_cmd_predict_rdf)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Execute every numbered notebook headless with papermill (the README's reproduce command).
+
+quick profile: executed notebooks are written back in place (the committed outputs, which
+nbval checks). full profile: written to notebooks/full/ so the quick outputs stay the test
+reference. A notebook is only replaced after it ran through; a failing notebook stops the
+run with its name, the cell and the error, and is kept aside in notebooks/_failed/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import paths
+
+PROFILES = ("quick", "full")
+KERNEL_NAME = "glass-ml"
+NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
+
+
+class ReproduceError(RuntimeError):
+    pass
+
+
+def numbered_notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
+    return sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
+
+
+def select(names: list[str] | None, folder: Path = paths.NOTEBOOKS) -> list[Path]:
+    available = numbered_notebooks(folder)
+    if not names:
+        return available
+    chosen = []
+    for name in names:
+        hits = [p for p in available if p.name == name or p.stem == name or p.name.startswith(f"{name}_")]
+        if len(hits) != 1:
+            raise ReproduceError(f"notebook {name!r} is not one of: {', '.join(p.name for p in available)}")
+        chosen.append(hits[0])
+    return chosen
+
+
+def run(profile: str = "quick", names: list[str] | None = None, kernel: str | None = None) -> list[Path]:
+    """Run the notebooks in order; return the written paths or raise ReproduceError."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    if profile not in PROFILES:
+        raise ReproduceError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
+    notebooks = select(names)
+    if not notebooks:
+        raise ReproduceError(f"no numbered notebooks (NN_name.ipynb) in {paths.NOTEBOOKS}")
+    out_dir = paths.NOTEBOOKS if profile == "quick" else paths.NOTEBOOKS / "full"
+    out_dir.mkdir(exist_ok=True)
+    written = []
+    for nb in notebooks:
+        start = time.perf_counter()
+        print(f"[{profile}] {nb.name} ...", flush=True)
+        os.environ["GLASSLIB_NOTEBOOK"] = nb.stem
+        os.environ["GLASSLIB_PROFILE"] = profile
+        fd, tmp = tempfile.mkstemp(suffix=".ipynb", dir=out_dir)
+        os.close(fd)
+        try:
+            pm.execute_notebook(str(nb), tmp, parameters={"profile": profile}, cwd=str(paths.NOTEBOOKS),
+                                kernel_name=kernel, progress_bar=False, request_save_on_cell_execute=False)
+        except PapermillExecutionError as err:
+            failed = paths.NOTEBOOKS / "_failed"
+            failed.mkdir(exist_ok=True)
+            shutil.move(tmp, failed / nb.name)
+            raise ReproduceError(f"notebook {nb.name} failed in cell {err.exec_count} "
+                                 f"({err.ename}: {err.evalue}); the executed copy is in "
+                                 f"{failed / nb.name}, {nb.name} itself is unchanged") from err
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        target = out_dir / nb.name
+        os.replace(tmp, target)
+        written.append(target)
+        print(f"[{profile}] {nb.name} done in {time.perf_counter() - start:.0f} s", flush=True)
+    return written
+
+
+def check_profile(profile: str) -> str:
+    """Validate a notebook's `profile` parameter."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
+    return profile

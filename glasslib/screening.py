@@ -1,0 +1,192 @@
+"""Paper 2 §IV.A: enumerate candidate compositions on a simplex grid and screen them.
+
+Candidates are all compositions of the chosen components in steps of `step` wt% that sum to
+100 wt% (optionally with per-component min/max). They are generated block by block from an
+integer index (no full list held), scored in batches, and only a running top-k is kept,
+so peak memory does not grow with the number of candidates.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .sciglass import COMPONENTS
+
+# The 12 oxides of the paper's experiments (§IV.B: SiO2, Al2O3, B2O3, Na2O, K2O, Li2O, ZnO,
+# SrO, CaO, MgO, TiO2, P2O5); at 10 wt% steps they give C(21, 11) = 352,716 candidates.
+PAPER_COMPONENTS = ("SiO2", "Al2O3", "B2O3", "CaO", "K2O", "Na2O", "Li2O", "MgO", "SrO", "ZnO",
+                    "TiO2", "P2O5")
+DEFAULT_STEP = 10.0
+
+
+class SimplexGrid:
+    """All compositions of `components` on a `step` wt% grid summing to 100 wt%."""
+
+    def __init__(self, components=PAPER_COMPONENTS, step: float = DEFAULT_STEP,
+                 minimum: dict | None = None, maximum: dict | None = None):
+        components = tuple(components)
+        unknown = [c for c in components if c not in COMPONENTS]
+        if unknown:
+            raise ValueError(f"component(s) {unknown} are not supported; choose from {', '.join(COMPONENTS)}")
+        if len(set(components)) != len(components) or len(components) < 2:
+            raise ValueError(f"components {components} must be at least two distinct names")
+        if not (0 < step <= 100) or abs(100 / step - round(100 / step)) > 1e-9:
+            raise ValueError(f"step {step!r} wt% must divide 100 (e.g. 1, 2, 5, 10, 20, 25, 50)")
+        self.components, self.step = components, float(step)
+        self.units = int(round(100 / step))
+        lo = np.zeros(len(components), np.int64)
+        hi = np.full(len(components), self.units, np.int64)
+        for bound, arr, name in ((minimum or {}, lo, "minimum"), (maximum or {}, hi, "maximum")):
+            for comp, value in bound.items():
+                if comp not in components:
+                    raise ValueError(f"{name} given for {comp!r}, which is not among {components}")
+                if not 0 <= value <= 100:
+                    raise ValueError(f"{name} {value!r} wt% for {comp} must be within [0, 100]")
+                arr[components.index(comp)] = (math.ceil if name == "minimum" else math.floor)(
+                    value / step - 1e-9 if name == "minimum" else value / step + 1e-9)
+        if (lo > hi).any() or lo.sum() > self.units or hi.sum() < self.units:
+            raise ValueError("the min/max constraints leave no composition summing to 100 wt%")
+        self.lo, self.hi = lo, hi
+
+    def __len__(self) -> int:
+        return count_compositions(self.units - int(self.lo.sum()), self.hi - self.lo)
+
+    def blocks(self, block_size: int = 65536):
+        """Yield (n_block, n_components) int arrays of units (wt% / step), in lexicographic order."""
+        yield from _enumerate(self.units - int(self.lo.sum()), self.hi - self.lo, self.lo, block_size)
+
+    def fractions(self, units: np.ndarray) -> np.ndarray:
+        """Units -> mass fractions in the 18-column order of the SciGlass table."""
+        full = np.zeros((len(units), len(COMPONENTS)), np.float32)
+        cols = [COMPONENTS.index(c) for c in self.components]
+        full[:, cols] = units * (self.step / 100.0)
+        return full
+
+
+def count_compositions(total: int, caps) -> int:
+    """Number of non-negative integer vectors with entries <= caps summing to total (DP)."""
+    ways = np.zeros(total + 1, dtype=object)
+    ways[0] = 1
+    for cap in caps:
+        new = np.zeros_like(ways)
+        for t in range(total + 1):
+            new[t] = sum(ways[t - v] for v in range(0, min(int(cap), t) + 1))
+        ways = new
+    return int(ways[total])
+
+
+def _enumerate(total, caps, offset, block_size):
+    """Vectorised enumeration: extend partial compositions one component at a time, keeping
+    blocks of prefixes small enough that no more than ~block_size rows are alive at once."""
+    caps = np.asarray(caps, np.int64)
+    k = len(caps)
+    # suffix capacity: most units the remaining components can absorb
+    suffix = np.concatenate([np.cumsum(caps[::-1])[::-1], [0]])
+
+    def expand(prefix_units, used, i):
+        if i == k - 1:
+            last = total - used
+            ok = (last >= 0) & (last <= caps[i])
+            rows = np.concatenate([prefix_units[ok], last[ok, None]], axis=1)
+            return [rows] if len(rows) else []
+        out = []
+        values = np.arange(caps[i] + 1)
+        rep_used = used[:, None] + values[None, :]
+        feasible = (rep_used <= total) & (total - rep_used <= suffix[i + 1])
+        p_idx, v_idx = np.nonzero(feasible)
+        new_prefix = np.concatenate([prefix_units[p_idx], values[v_idx, None]], axis=1)
+        new_used = rep_used[p_idx, v_idx]
+        # process in chunks so the live set stays bounded
+        chunk = max(1, block_size // max(1, int(caps[i + 1:].max(initial=1)) + 1))
+        for s in range(0, len(new_used), chunk):
+            out.append((new_prefix[s:s + chunk], new_used[s:s + chunk]))
+        return out
+
+    stack = [(np.zeros((1, 0), np.int64), np.zeros(1, np.int64), 0)]
+    pending = []
+    pending_rows = 0
+    while stack:
+        prefix, used, i = stack.pop()
+        if i == k - 1:
+            for rows in expand(prefix, used, i):
+                pending.append(rows + offset)
+                pending_rows += len(rows)
+                if pending_rows >= block_size:
+                    yield np.concatenate(pending)
+                    pending, pending_rows = [], 0
+            continue
+        children = expand(prefix, used, i)
+        for child_prefix, child_used in reversed(children):
+            stack.append((child_prefix, child_used, i + 1))
+    if pending:
+        yield np.concatenate(pending)
+
+
+def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 65536, progress: bool = False):
+    """Score every candidate of `grid` with model.decision_function; keep the `top` best.
+
+    Returns a DataFrame (rank, similarity, wt% of each component) and the candidate count.
+    """
+    if int(top) < 1:
+        raise ValueError(f"top={top} must be at least 1")
+    best_scores = np.empty(0, np.float32)
+    best_units = np.empty((0, len(grid.components)), np.int64)
+    n = 0
+    blocks = grid.blocks(batch_size)
+    if progress:
+        from tqdm.auto import tqdm
+
+        blocks = tqdm(blocks, total=math.ceil(len(grid) / batch_size), desc="screening", unit="block")
+    for units in blocks:
+        scores = np.asarray(model.decision_function(grid.fractions(units)), np.float32)
+        n += len(units)
+        scores = np.concatenate([best_scores, scores])
+        units = np.concatenate([best_units, units])
+        keep = np.argsort(-scores, kind="stable")[:top]
+        best_scores, best_units = scores[keep], units[keep]
+    table = pd.DataFrame(best_units * grid.step, columns=list(grid.components))
+    table.insert(0, "similarity", best_scores)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table, n
+
+
+def save_table(table: pd.DataFrame, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, float_format="%.6g")
+    return path
+
+
+MODELS = paths.DATA / "models"
+
+
+def model_path(band) -> Path:
+    return MODELS / f"deepglassnet_{float(band[0]):g}-{float(band[1]):g}C.pt"
+
+
+def model_for_band(band, path: str | os.PathLike | None = None, train_if_missing: bool = True):
+    """A DeepGlassNet for `band`: the file at `path`, else the one shipped in data/models/,
+    else one trained now on the random-split training rows (and saved there)."""
+    from .deepglassnet import DeepGlassNetClassifier
+    from .tg_dataset import TgProblem
+
+    if path is not None:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"model file {path} does not exist")
+        return DeepGlassNetClassifier.load(path)
+    shipped = model_path(band)
+    if shipped.exists():
+        return DeepGlassNetClassifier.load(shipped)
+    if not train_if_missing:
+        raise FileNotFoundError(f"no saved model for band {band} at {shipped}")
+    problem = TgProblem(band)  # validates the band
+    print(f"no saved model for band {band}; training one ({shipped.name}) ...")
+    model = DeepGlassNetClassifier(band=problem.band).fit(problem.X_train, problem.y_train, progress=True)
+    model.save(shipped)
+    return model
