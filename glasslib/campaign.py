@@ -119,8 +119,9 @@ def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = G
         client = Client(cluster)
     results = []
     try:
+        # priority keeps the interleaved grid order (dask otherwise picks its own order)
         futures = [client.submit(_task, g, str(root), n_atoms, protocol, seed, key=f"glass-{g.name}",
-                                 pure=False) for g in todo]
+                                 pure=False, priority=len(todo) - i) for i, g in enumerate(todo)]
         bar = tqdm(total=len(futures), desc="glasses", unit="glass", disable=not progress)
         for future in as_completed(futures):
             status = future.result()

@@ -35,3 +35,18 @@ def set_seed(seed: int = 0) -> int:
 
         tf.random.set_seed(seed)
     return seed
+
+
+def torch_threads() -> int:
+    """Set PyTorch's intra-op threads from GLASSLIB_TORCH_THREADS (default: every core).
+
+    Use fewer threads than cores when something else keeps a core busy (e.g. the MD
+    campaign): OpenMP threads that wait for a busy core slow training down ten-fold.
+    """
+    import torch
+
+    threads = int(os.environ.get("GLASSLIB_TORCH_THREADS", os.cpu_count() or 1))
+    if threads < 1:
+        raise ValueError(f"GLASSLIB_TORCH_THREADS={threads} must be at least 1")
+    torch.set_num_threads(threads)
+    return threads

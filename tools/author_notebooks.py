@@ -130,7 +130,7 @@ from glasslib.tg_dataset import TgProblem
 
 check_profile(profile)
 seeds.set_seed(seed)
-torch.set_num_threads(2)
+seeds.torch_threads()
 NB = "02_deepglassnet_benchmark"
 if profile == "full":
     BANDS = [(a, a + w) for w, starts in {100: range(300, 800, 100), 50: range(300, 800, 100),
@@ -243,7 +243,7 @@ from glasslib.tg_dataset import TgProblem
 
 check_profile(profile)
 seeds.set_seed(seed)
-torch.set_num_threads(2)
+seeds.torch_threads()
 NB = "03_deepglassnet_training"
 EPOCHS = {"quick": 10, "full": 60}[profile]
 SNAPSHOTS = sorted({0, 1, EPOCHS // 3, EPOCHS})
@@ -343,7 +343,7 @@ from glasslib.reproduce import check_profile
 
 check_profile(profile)
 seeds.set_seed(seed)
-torch.set_num_threads(2)
+seeds.torch_threads()
 NB = "04_screening"
 BANDS = [(300, 400), (400, 500), (500, 600)]
 grid = screening.SimplexGrid()

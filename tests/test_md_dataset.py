@@ -1,0 +1,41 @@
+"""Validation of the committed MD dataset against experiment (issue windows)."""
+
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from glasslib import campaign, paths
+
+GLASSES = campaign.load_glasses()
+pytestmark = pytest.mark.skipif(not GLASSES, reason="no finished MD glass committed under data/md/glasses yet")
+
+
+def test_every_structure_check_is_inside_its_window():
+    checks = campaign.validation_table(GLASSES)
+    failed = checks[~checks["pass"]]
+    assert len(checks) > 0
+    assert failed.empty, f"\n{failed.to_string()}"
+
+
+@pytest.mark.parametrize("meta", GLASSES, ids=lambda m: m["glass"])
+def test_glass_files_match_their_hashes_and_metadata(meta):
+    folder = campaign.GLASSES_DIR / meta["glass"]
+    for name, digest in meta["sha256"].items():
+        assert paths.sha256_of(folder / name) == digest, name
+    rdf = pd.read_csv(folder / "rdf.csv.gz")
+    assert rdf["r_angstrom"].max() >= 8.0
+    assert meta["rdf_frames"] >= 50
+    with gzip.open(folder / "final.data.gz", "rt") as handle:
+        header = handle.read(2000)
+    assert f"{sum(meta['atom_counts'].values())} atoms" in header
+    for key in ("potential", "protocol", "seed", "lammps_version", "ovito_version", "final_density_g_cm3",
+                "coordination_numbers", "atom_counts"):
+        assert key in meta
+
+
+def test_rdf_table_holds_every_finished_glass():
+    table = pd.read_csv(campaign.RDF_TABLE)
+    assert set(table.glass) == {m["glass"] for m in GLASSES}
+    assert table.groupby(["glass", "pair"]).size().nunique() == 1  # same r grid for every RDF

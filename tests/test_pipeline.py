@@ -1,0 +1,79 @@
+"""Forest, dataset assembly, splits and the pipeline on a synthetic RDF table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glasslib import forest, pipeline
+from glasslib.images import rdf_to_image
+
+
+def _table():
+    r = np.arange(0, 10, 0.05) + 0.025
+    rows = []
+    for base, dopant, pct in [("SiO2", "none", 0), ("SiO2", "ZnO", 5), ("SiO2", "ZnO", 10), ("SiO2", "ZnO", 20),
+                              ("SiO2", "BaO", 10), ("SiO2", "BaO", 20)]:
+        glass = f"{base}-{dopant}-{pct}"
+        pairs = ["Si-O", "O-O", "Si-Si"] + ([f"{dopant[:2]}-O"] if dopant != "none" else [])
+        for k, pair in enumerate(pairs):
+            peak = 1.6 + 0.5 * k + 0.002 * pct
+            g = np.where(r > peak - 0.2, 1 + 5 * np.exp(-((r - peak) / 0.08) ** 2), 0)
+            rows.append(pd.DataFrame({"glass": glass, "base": base, "dopant": dopant, "mol_percent": pct,
+                                      "pair": pair, "r_angstrom": r, "g": g}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_dataset_assembly():
+    data = pipeline.load_rdf_dataset(_table())
+    assert len(data) == 3 + 5 * 4
+    assert data.images.shape == (23, 64, 64) and data.X.shape == (23, 58)
+    i = data.rows.index[(data.rows.glass == "SiO2-ZnO-10") & (data.rows.pair == "Zn-O")][0]
+    assert np.allclose(data.images[i], rdf_to_image(data.r, data.g[i]))
+
+
+def test_glass_split_holds_out_whole_glasses():
+    data = pipeline.load_rdf_dataset(_table())
+    train, test = pipeline.glass_split(data.rows, seed=0)
+    assert not set(data.rows.glass[train]) & set(data.rows.glass[test])
+    assert "SiO2-none-0" in set(data.rows.glass[train])
+
+
+def test_nearest_composition_baseline_picks_closest_same_dopant():
+    data = pipeline.load_rdf_dataset(_table())
+    test_mask = (data.rows.glass == "SiO2-ZnO-10").to_numpy()
+    train, test = data.subset(np.nonzero(~test_mask)[0]), data.subset(np.nonzero(test_mask)[0])
+    base = pipeline.nearest_composition_images(train, test)
+    j = test.rows.index[test.rows.pair == "Zn-O"][0]
+    k = train.rows.index[(train.rows.glass == "SiO2-ZnO-5") & (train.rows.pair == "Zn-O")][0]
+    assert np.array_equal(base[j], train.images[k])
+
+
+def test_forest_defaults_and_sweep():
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((60, 58)), rng.random((60, 8))
+    model = forest.make_forest()
+    assert (model.n_estimators, model.max_features, model.max_depth, model.min_samples_split) == (15, 30, 20, 2)
+    res = forest.sweep(X[:40], Y[:40], X[40:], Y[40:], "max_depth", values=[1, 20])
+    assert res["train_mse"][1] < res["train_mse"][0]  # deeper trees fit training data better
+    with pytest.raises(ValueError, match="hyperparameter 'depth' has no sweep"):
+        forest.sweep(X, Y, X, Y, "depth")
+
+
+def test_pipeline_errors_and_prediction(tmp_path):
+    from glasslib import autoencoder
+
+    data = pipeline.load_rdf_dataset(_table())
+    ae = autoencoder.RDFAutoencoder(epochs=2, batch_size=8).fit(data.images)
+    rf = forest.make_forest().fit(data.X, ae.encode(data.images))
+    pipe = pipeline.RDFPipeline(rf, ae.decoder_)
+    r, g = pipe.predict_rdf("SiO2", "ZnO", 7.5, "Zn-O")
+    assert r.shape == g.shape == (64,) and (g >= 0).all()
+    pipe.save(tmp_path / "p")
+    again = pipeline.load_pipeline(tmp_path / "p")
+    assert np.allclose(again.predict_rdf("SiO2", "ZnO", 7.5, "Zn-O")[1], g, atol=1e-5)
+    errors = pipeline.curve_errors(data.images[:3], data.images[:3])
+    assert (errors.image_mse == 0).all() and (errors.peak_position_error_A == 0).all()
+    with pytest.raises(ValueError, match="pair B-O does not occur"):
+        pipe.predict_rdf("SiO2", "ZnO", 7.5, "B-O")
+    with pytest.raises(FileNotFoundError, match="no saved RDF pipeline"):
+        pipeline.load_pipeline(tmp_path / "nothing")

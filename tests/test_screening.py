@@ -1,0 +1,63 @@
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from glasslib.screening import PAPER_COMPONENTS, SimplexGrid, count_compositions, screen
+from glasslib.sciglass import COMPONENTS
+
+
+def test_paper_grid_size():
+    grid = SimplexGrid()
+    assert len(PAPER_COMPONENTS) == 12
+    assert len(grid) == math.comb(21, 11) == 352716
+
+
+def _brute(k, units, lo, hi):
+    return {c for c in itertools.product(*(range(l, h + 1) for l, h in zip(lo, hi))) if sum(c) == units}
+
+
+@pytest.mark.parametrize("block", [1, 7, 1000])
+def test_enumeration_is_complete_and_unique(block):
+    grid = SimplexGrid(("SiO2", "Na2O", "CaO", "B2O3"), 20, minimum={"SiO2": 20}, maximum={"CaO": 40})
+    rows = np.concatenate(list(grid.blocks(block)))
+    expected = _brute(4, 5, [1, 0, 0, 0], [5, 5, 2, 5])
+    assert len(rows) == len(expected) == len(grid)
+    assert {tuple(r) for r in rows} == expected
+
+
+def test_count_matches_dp():
+    assert count_compositions(10, [10] * 3) == math.comb(12, 2)
+
+
+class _Linear:
+    def __init__(self, w):
+        self.w = np.asarray(w, np.float32)
+
+    def decision_function(self, X):
+        return X @ self.w
+
+
+def test_screen_keeps_the_true_top_k():
+    grid = SimplexGrid(("SiO2", "Al2O3", "Na2O", "CaO"), 10)
+    w = np.random.default_rng(0).normal(size=len(COMPONENTS))
+    table, n = screen(_Linear(w), grid, top=7, batch_size=13)
+    every = np.concatenate(list(grid.blocks()))
+    scores = grid.fractions(every) @ w.astype(np.float32)
+    assert n == len(grid)
+    assert np.allclose(np.sort(scores)[::-1][:7], table.similarity.to_numpy(), atol=1e-6)
+    assert (table[list(grid.components)].sum(axis=1) == 100).all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(components=("SiO2", "MgO2")), r"component\(s\) \['MgO2'\] are not supported"),
+    (dict(step=7), "step 7 wt% must divide 100"),
+    (dict(step=-5), "must divide 100"),
+    (dict(components=("SiO2", "Na2O"), minimum={"SiO2": 60}, maximum={"SiO2": 50}), "leave no composition"),
+    (dict(components=("SiO2", "Na2O"), maximum={"CaO": 10}), "maximum given for 'CaO'"),
+    (dict(components=("SiO2", "Na2O"), minimum={"SiO2": -5}), r"minimum -5 wt% for SiO2 must be within \[0, 100\]"),
+])
+def test_bad_grids(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SimplexGrid(**kwargs)
