@@ -45,18 +45,35 @@ class DeepGlassNet(nn.Module):
         return v @ v.T
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = x.unsqueeze(-1) * self.embedding                     # Eq. (3): (B, n, d)
+        """Eqs. (3)-(10). Because x enters Eqs. (3), (6) and (7) linearly, Q, K and V of a
+        whole batch are one matrix product x @ W with W[j, (i, c)] = (I + M)_ij (W e_j)_c,
+        M the off-diagonal A / (n - 1); `forward_reference` spells the equations out."""
+        if not self.interaction:
+            u = x.unsqueeze(-1) * self.embedding                 # Eq. (3) only: "w/o Iter"
+        else:
+            n, d = self.embedding.shape
+            a = self.adjacency()
+            mix = torch.eye(n) + (a - torch.diag_embed(torch.diagonal(a))) / (n - 1)  # Eq. (6)
+            proj = self.qkv(self.embedding)                       # (n, 3d): W_{Q,K,V} e_j, Eq. (7)
+            scale = torch.ones(3 * d)
+            scale[:d] = 1.0 / math.sqrt(d)                        # the 1/sqrt(d_k) of Eq. (8), on Q
+            w = mix.T.unsqueeze(-1) * (proj * scale).unsqueeze(1)  # w[j, i, :] = mix_ij W e_j
+            q, k, v = (x @ w.reshape(n, -1)).view(len(x), n, 3 * d).chunk(3, dim=-1)
+            u = torch.softmax(q @ k.transpose(1, 2), dim=-1) @ v  # Eqs. (8)-(9)
+        return F.normalize(self.head(u.flatten(1)), dim=1)        # Eq. (10) + L2 norm
+
+    def forward_reference(self, x: torch.Tensor) -> torch.Tensor:
+        """The same network written equation by equation (slower; used by the tests)."""
+        h = x.unsqueeze(-1) * self.embedding                      # Eq. (3): (B, n, d)
         if self.interaction:
             a = self.adjacency()
-            mix = (a - torch.diag_embed(torch.diagonal(a))) / (self.n - 1)
-            z = h + torch.einsum("ij,bjd->bid", mix, h)          # Eq. (6)
-            q, k, v = self.qkv(z).chunk(3, dim=-1)               # Eq. (7)
-            # Eqs. (8)-(9): softmax(Q K^T / sqrt(d_k)) V, with PyTorch's fused kernel
-            u = F.scaled_dot_product_attention(q, k, v)
-        else:
-            u = h                                                # "w/o Iter" ablation
-        f = self.head(u.flatten(1))                              # Eq. (10)
-        return F.normalize(f, dim=1)
+            n = self.n
+            z = torch.stack([h[:, i] + sum(a[i, j] * h[:, j] for j in range(n) if j != i) / (n - 1)
+                             for i in range(n)], dim=1)           # Eq. (6)
+            q, k, v = self.qkv(z).chunk(3, dim=-1)                # Eq. (7)
+            alpha = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(k.shape[-1]), dim=-1)  # Eq. (8)
+            h = alpha @ v                                         # Eq. (9)
+        return F.normalize(self.head(h.flatten(1)), dim=1)
 
 
 def contrastive_loss(f, f_pos, f_neg, temperature: float = 1.0) -> torch.Tensor:

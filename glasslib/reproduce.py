@@ -56,13 +56,15 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         raise ReproduceError(f"no numbered notebooks (NN_name.ipynb) in {paths.NOTEBOOKS}")
     out_dir = paths.NOTEBOOKS if profile == "quick" else paths.NOTEBOOKS / "full"
     out_dir.mkdir(exist_ok=True)
+    for stale in out_dir.glob(".reproduce-*.ipynb"):  # left by an interrupted run
+        stale.unlink()
     written = []
     for nb in notebooks:
         start = time.perf_counter()
         print(f"[{profile}] {nb.name} ...", flush=True)
         os.environ["GLASSLIB_NOTEBOOK"] = nb.stem
         os.environ["GLASSLIB_PROFILE"] = profile
-        fd, tmp = tempfile.mkstemp(suffix=".ipynb", dir=out_dir)
+        fd, tmp = tempfile.mkstemp(prefix=".reproduce-", suffix=".ipynb", dir=out_dir)
         os.close(fd)
         try:
             pm.execute_notebook(str(nb), tmp, parameters={"profile": profile}, cwd=str(paths.NOTEBOOKS),

@@ -9,8 +9,10 @@ from glasslib import paths
 def _requirements(path):
     reqs = {}
     for line in path.read_text().splitlines():
-        line = line.split("#", 1)[0].strip().lstrip("- ").strip()
-        if not line or line.startswith(("-", "--")):
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("- "):  # a YAML list item
+            line = line[2:].strip()
+        if not line or line.startswith("-"):  # pip options (--extra-index-url, -e .)
             continue
         name, _, version = line.partition("==")
         reqs[re.sub(r"[-_.]+", "-", name).lower()] = version

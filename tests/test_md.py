@@ -23,7 +23,7 @@ def test_smoke_glass_end_to_end(tmp_path):
     assert stored["sha256"].keys() == {"final.data.gz", "rdf.csv.gz"}
     rdf = pd.read_csv(folder / "rdf.csv.gz")
     assert {"Si-O", "B-O", "Na-O", "Zn-O", "O-O"} <= set(rdf.columns)
-    assert meta["rdf_frames"] == SMOKE_PROTOCOL.n_frames + 1
+    assert meta["rdf_frames"] in (SMOKE_PROTOCOL.n_frames, SMOKE_PROTOCOL.n_frames + 1)
     # even a 1-ps quench gives the Si-O bond: a broken potential or unit would not
     assert 1.5 < meta["first_peaks_angstrom"]["Si-O"] < 1.75
     assert 1.5 < meta["final_density_g_cm3"] < 4.0
