@@ -27,11 +27,12 @@ class ReproduceError(RuntimeError):
     pass
 
 
-def numbered_notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
+def numbered_notebooks(folder: Path | None = None) -> list[Path]:
+    folder = folder or paths.NOTEBOOKS
     return sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
 
 
-def select(names: list[str] | None, folder: Path = paths.NOTEBOOKS) -> list[Path]:
+def select(names: list[str] | None, folder: Path | None = None) -> list[Path]:
     available = numbered_notebooks(folder)
     if not names:
         return available
@@ -73,7 +74,7 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
             failed = paths.NOTEBOOKS / "_failed"
             failed.mkdir(exist_ok=True)
             shutil.move(tmp, failed / nb.name)
-            raise ReproduceError(f"notebook {nb.name} failed in cell {err.exec_count} "
+            raise ReproduceError(f"notebook {nb.name} failed in cell In [{err.exec_count}] "
                                  f"({err.ename}: {err.evalue}); the executed copy is in "
                                  f"{failed / nb.name}, {nb.name} itself is unchanged") from err
         except BaseException:
