@@ -15,7 +15,6 @@ import subprocess
 import tempfile
 import time
 import traceback
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd

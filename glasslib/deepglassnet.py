@@ -12,7 +12,6 @@ notebooks/03_deepglassnet_training.ipynb (sigma, dimensions, epochs, batch size,
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 from pathlib import Path
@@ -252,6 +251,3 @@ class DeepGlassNetClassifier:
         est.model_.load_state_dict(blob["state_dict"])
         est.model_.eval()
         return est
-
-    def clone(self) -> "DeepGlassNetClassifier":
-        return type(self)(**copy.deepcopy(self.get_params()))

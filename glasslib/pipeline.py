@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import paths
 from .fingerprint import fingerprint, fingerprints
-from .images import image_to_rdf, rdf_to_image, r_columns
+from .images import image_to_rdf, rdf_to_image
 from .rdf import first_peak
 
 PIPELINE_DIR = paths.DATA / "models" / "rdf_pipeline"
@@ -144,7 +144,3 @@ def nearest_composition_images(train: RDFDataset, test: RDFDataset) -> np.ndarra
         best = (pool["mol_percent"] - row.mol_percent).abs().idxmin()
         out.append(train.images[tr.index.get_loc(best)])
     return np.stack(out)
-
-
-def r_grid() -> np.ndarray:
-    return r_columns()

@@ -80,7 +80,11 @@ def raw_bytes(path: str | os.PathLike | None = None) -> tuple[bytes, str]:
 
 def read_raw(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """The raw select_SciGK table: ids, TG and the 18 weight-% columns."""
-    data, where = raw_bytes(path)
+    return parse_raw(*raw_bytes(path))
+
+
+def parse_raw(data: bytes, where: str) -> pd.DataFrame:
+    """Parse the bytes of select_SciGK (zip or tab-separated text); `where` names the source."""
     try:
         if data[:2] == b"PK":
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -142,8 +146,7 @@ def build(raw_path: str | os.PathLike | None = None, target: str | os.PathLike |
           provenance: str | os.PathLike | None = None) -> tuple[pd.DataFrame, dict]:
     """Rebuild the cleaned dataset and its provenance file from the raw data."""
     data, where = raw_bytes(raw_path)
-    raw = read_raw(raw_path)
-    table, report = clean(raw)
+    table, report = clean(parse_raw(data, where))
     text = to_csv_bytes(table)
     target = Path(target or paths.SCIGLASS_CLEAN)
     target.parent.mkdir(parents=True, exist_ok=True)

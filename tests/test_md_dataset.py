@@ -1,7 +1,6 @@
 """Validation of the committed MD dataset against experiment (issue windows)."""
 
 import gzip
-import json
 
 import pandas as pd
 import pytest
