@@ -18,6 +18,17 @@ def test_numbered_notebooks_follow_the_convention():
         assert len(params) == 1 and 'profile = "quick"' in params[0].source, path.name
 
 
+def test_no_stray_notebooks_are_tracked():
+    """Only numbered notebooks are committed (left-over temporary files once slipped in)."""
+    tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=paths.ROOT, capture_output=True,
+                             text=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    numbered = {f"notebooks/{nb.name}" for nb in reproduce.numbered_notebooks()}
+    stray = [name for name in tracked if name.endswith(".ipynb") and name not in numbered]
+    assert not stray, f"stray notebooks tracked by git: {stray}"
+
+
 def test_unknown_profile_and_notebook():
     with pytest.raises(reproduce.ReproduceError, match="profile 'medium' is not known; choose one of quick, full"):
         reproduce.run("medium")
