@@ -6,6 +6,10 @@ continuous output (probability or decision function), as AUC needs a ranking.
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.neighbors import KNeighborsClassifier
@@ -81,3 +85,68 @@ def compare_on_band(problem, dgn_params: dict, models=PAPER_BASELINES + MODERN_B
                         f"precision@{k}": precision_at_k(scores, problem.y_val, k),
                         "seconds": time.perf_counter() - start})
     return records
+
+
+def _settings(dgn_params: dict, models, svm_max_train, k: int, seed: int) -> dict:
+    return {"dgn": dict(sorted(dgn_params.items())), "models": list(models),
+            "svm_max_train": svm_max_train, "k": k, "seed": seed}
+
+
+def _read_cache(cache: Path, settings: dict) -> dict:
+    """Finished (split, band) blocks in a JSONL cache that were made with these settings."""
+    blocks = {}
+    if not cache.exists():
+        return blocks
+    for number, line in enumerate(cache.read_text().splitlines(), 1):
+        try:
+            block = json.loads(line)
+        except json.JSONDecodeError:  # a line cut by a kill; its block is redone
+            print(f"{cache.name}: line {number} is incomplete and is ignored")
+            continue
+        if block.get("settings") == settings:
+            blocks[(block["split"], block["band"])] = block["records"]
+    return blocks
+
+
+def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | None = None,
+                  models=PAPER_BASELINES + MODERN_BASELINES, svm_max_train: int | None = 10000,
+                  k: int = 100, seed: int = 0, cache: str | os.PathLike | None = None,
+                  progress: bool = True):
+    """`compare_on_band` over every band of every split, as one DataFrame.
+
+    cache: a JSONL file that gets one line per finished (split, band) block, written whole
+    and flushed, so an interrupted run, started again, redoes only the unfinished blocks.
+    Blocks made with other settings (epochs, models, seed, ...) are not reused.
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from .tg_dataset import TgProblem, _check_band, load_clean
+
+    dgn_params = dict(dgn_params or {})
+    settings = _settings(dgn_params, models, svm_max_train, k, seed)
+    bands = [_check_band(b) for b in bands]
+    done = _read_cache(Path(cache), settings) if cache else {}
+    todo = [(s, b) for s in splits for b in bands if (s, f"{b[0]:g}-{b[1]:g}") not in done]
+    if cache:
+        print(f"{len(splits) * len(bands) - len(todo)} of {len(splits) * len(bands)} "
+              f"(split, band) blocks read from {Path(cache).name}; {len(todo)} to run")
+    table = load_clean() if todo else None
+    for split, band in tqdm(todo, desc="bands", unit="band", disable=not progress):
+        records = compare_on_band(TgProblem(band, split, seed, table=table), dgn_params,
+                                  models=models, svm_max_train=svm_max_train, k=k, seed=seed)
+        key = (split, f"{band[0]:g}-{band[1]:g}")
+        done[key] = records
+        if cache:
+            line = json.dumps({"split": split, "band": key[1], "settings": settings, "records": records})
+            with open(cache, "ab+") as handle:
+                handle.seek(0, os.SEEK_END)
+                if handle.tell():  # never glue a block onto a line cut by a kill
+                    handle.seek(-1, os.SEEK_END)
+                    if handle.read(1) != b"\n":
+                        handle.write(b"\n")
+                handle.write(line.encode() + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+    ordered = [r for s in splits for b in bands for r in done[(s, f"{b[0]:g}-{b[1]:g}")]]
+    return pd.DataFrame(ordered)

@@ -11,8 +11,12 @@ DPI = 150
 
 
 def figure_dir(notebook_stem: str) -> Path:
-    """figures/<notebook-stem>/, created if needed."""
+    """figures/<notebook-stem>/ (quick profile) or figures/<notebook-stem>/full/ (full
+    profile, as set by `reproduce.check_profile`), created if needed; the quick-profile
+    figures are the ones CI remakes, the full ones are the paper-scale results."""
     folder = paths.FIGURES / notebook_stem
+    if os.environ.get("GLASSLIB_PROFILE") == "full":
+        folder = folder / "full"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -87,7 +87,9 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
 
 
 def check_profile(profile: str) -> str:
-    """Validate a notebook's `profile` parameter."""
+    """Validate a notebook's `profile` parameter and make it the session's profile, so that
+    `plotting.figure_dir` sends full-profile figures to figures/<stem>/full/."""
     if profile not in PROFILES:
         raise ValueError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
+    os.environ["GLASSLIB_PROFILE"] = profile
     return profile

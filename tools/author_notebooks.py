@@ -123,7 +123,6 @@ SVM is fitted on a seeded subsample of at most 10,000 rows (RBF-SVM fitting is O
 import json
 import matplotlib.pyplot as plt
 import pandas as pd
-import torch
 from glasslib import baselines, plotting, seeds
 from glasslib.reproduce import check_profile
 from glasslib.tg_dataset import TgProblem
@@ -143,13 +142,10 @@ DGN.update(embed_dim=8, hidden_dim=64, out_dim=16, batch_size=512)
 print(len(BANDS), "bands x", len(SPLITS), "splits; DeepGlassNet", DGN)
 """),
     ("code", """
-from tqdm.auto import tqdm
-
-records = []
-for split in SPLITS:
-    for band in tqdm(BANDS, desc=split):
-        records += baselines.compare_on_band(TgProblem(band, split, seed), DGN, svm_max_train=SVM_CAP, seed=seed)
-results = pd.DataFrame(records)
+# full profile: every finished (split, band) block is appended to a cache, so a stopped run resumes
+cache = plotting.figure_dir(NB) / "comparison.jsonl" if profile == "full" else None
+results = baselines.compare_bands(BANDS, SPLITS, DGN, svm_max_train=SVM_CAP, seed=seed, cache=cache)
+records = results.to_dict("records")
 results.pivot_table(index=["split", "band"], columns="model", values="auc").round(3)
 """),
     ("md", "## Fig. 7: AUC and Precision@100 per band (random split left, leave-publication-out right)"),
