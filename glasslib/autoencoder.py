@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import paths
+
 ENCODER_FILTERS = (64, 32, 32, 16, 16, 8)
 DECODER_FILTERS = (8, 16, 16, 32, 32, 64)
 LATENT_DIM = ENCODER_FILTERS[-1]
@@ -99,8 +101,8 @@ class RDFAutoencoder:
 
         folder = Path(folder)
         ae = cls()
-        ae.encoder_ = keras.models.load_model(folder / "encoder.keras")
-        ae.decoder_ = keras.models.load_model(folder / "decoder.keras")
+        ae.encoder_ = keras.models.load_model(paths.record_input(folder / "encoder.keras"))
+        ae.decoder_ = keras.models.load_model(paths.record_input(folder / "decoder.keras"))
         return ae
 
 

@@ -144,7 +144,7 @@ def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = G
 def load_glasses(root: str | os.PathLike = GLASSES_DIR) -> list[dict]:
     """Metadata of every finished glass (folders with meta.json)."""
     root = Path(root)
-    return [json.loads((d / "meta.json").read_text())
+    return [json.loads(paths.record_input(d / "meta.json").read_text())
             for d in sorted(root.iterdir()) if (d / "meta.json").exists()] if root.exists() else []
 
 

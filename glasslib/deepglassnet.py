@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import paths
 from .metrics import auc
 
 
@@ -238,7 +239,7 @@ class DeepGlassNetClassifier:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "DeepGlassNetClassifier":
-        blob = torch.load(path, weights_only=True)
+        blob = torch.load(paths.record_input(path), weights_only=True)
         if blob.get("format") != "glasslib.deepglassnet/1":
             raise ValueError(f"{path} is not a saved DeepGlassNetClassifier")
         params = dict(blob["params"])

@@ -26,3 +26,36 @@ def sha256_of(path: str | os.PathLike, chunk_bytes: int = 1 << 20) -> str:
         while block := handle.read(chunk_bytes):
             digest.update(block)
     return digest.hexdigest()
+
+
+_INPUTS: dict[str, str] = {}
+
+
+def record_input(path: str | os.PathLike) -> Path:
+    """Note a data file this process read (with its SHA-256), for the figures' provenance."""
+    path = Path(path).resolve()
+    try:
+        name = str(path.relative_to(ROOT))
+    except ValueError:
+        name = str(path)
+    _INPUTS[name] = sha256_of(path)
+    return path
+
+
+def recorded_inputs() -> dict[str, str]:
+    """Data files read so far in this process, path (relative to the project) -> SHA-256."""
+    return dict(sorted(_INPUTS.items()))
+
+
+def git_commit() -> str | None:
+    """The checked-out commit (with '-dirty' if tracked files differ), or None outside git."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "glasslib", "data"],
+                               cwd=ROOT).returncode != 0
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("-dirty" if dirty else "")

@@ -49,7 +49,7 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None) -> R
         path = Path(table or paths.MD_DATA / "rdf_table.csv.gz")
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run `glasslib md-campaign` first")
-        table = pd.read_csv(path)
+        table = pd.read_csv(paths.record_input(path))
     table = table.copy()
     table["dopant"] = table["dopant"].fillna("none")
     keys = ["glass", "base", "dopant", "mol_percent", "pair"]
@@ -110,7 +110,8 @@ def load_pipeline(folder: str | os.PathLike | None = None) -> RDFPipeline:
     folder = Path(folder or PIPELINE_DIR)
     if not (folder / "decoder.keras").exists():
         raise FileNotFoundError(f"no saved RDF pipeline in {folder}; run notebook 07 to train one")
-    return RDFPipeline(joblib.load(folder / "forest.joblib"), keras.models.load_model(folder / "decoder.keras"))
+    return RDFPipeline(joblib.load(paths.record_input(folder / "forest.joblib")),
+                       keras.models.load_model(paths.record_input(folder / "decoder.keras")))
 
 
 def curve_errors(true_images, pred_images) -> pd.DataFrame:

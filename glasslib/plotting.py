@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -32,4 +33,16 @@ def save_fig(fig, name: str, notebook_stem: str | None = None) -> Path:
         raise ValueError(f"figure name {name!r} must be a plain file name")
     target = figure_dir(stem) / (name if name.endswith(".png") else f"{name}.png")
     fig.savefig(target, dpi=DPI, bbox_inches="tight")
+    _write_provenance(target, stem)
     return target
+
+
+def _write_provenance(figure: Path, stem: str) -> None:
+    """figures/<stem>/provenance.json: for each figure its notebook, profile, commit and the
+    data files (with SHA-256) read by this process before it was saved."""
+    record = {"notebook": f"notebooks/{stem}.ipynb", "profile": os.environ.get("GLASSLIB_PROFILE", "quick"),
+              "git_commit": paths.git_commit(), "inputs": paths.recorded_inputs()}
+    index = figure.parent / "provenance.json"
+    entries = json.loads(index.read_text()) if index.exists() else {}
+    entries[figure.name] = record
+    index.write_text(json.dumps(dict(sorted(entries.items())), indent=1) + "\n")

@@ -171,4 +171,4 @@ def load_clean(path: str | os.PathLike | None = None) -> pd.DataFrame:
     path = Path(path or paths.SCIGLASS_CLEAN)
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing; rebuild it with `glasslib sciglass-build`")
-    return pd.read_csv(path)
+    return pd.read_csv(paths.record_input(path))

@@ -59,7 +59,7 @@ def load_split(kind: str = "random", seed: int = 0, n_rows: int | None = None):
     path = split_path(kind, seed)
     if not path.exists():
         return make_splits(seed=seed)[kind]
-    with np.load(path) as saved:
+    with np.load(paths.record_input(path)) as saved:
         if n_rows is not None and int(saved["n_rows"]) != n_rows:
             raise ValueError(f"{path} was made for {int(saved['n_rows'])} rows, the table has {n_rows}")
         return saved["train"], saved["validation"]
