@@ -68,7 +68,7 @@ def compare_on_band(problem, dgn_params: dict, models=PAPER_BASELINES + MODERN_B
     from .metrics import auc, precision_at_k
 
     records = []
-    base = {"band": f"{problem.band[0]:g}-{problem.band[1]:g}", "width": problem.band[1] - problem.band[0],
+    base = {"band": _band_name(problem.band), "width": problem.band[1] - problem.band[0],
             "split": problem.split, "positives_val": int(problem.y_val.sum())}
     start = time.perf_counter()
     dgn = DeepGlassNetClassifier(seed=seed, band=problem.band, **dgn_params).fit(problem.X_train, problem.y_train)
@@ -85,6 +85,10 @@ def compare_on_band(problem, dgn_params: dict, models=PAPER_BASELINES + MODERN_B
                         f"precision@{k}": precision_at_k(scores, problem.y_val, k),
                         "seconds": time.perf_counter() - start})
     return records
+
+
+def _band_name(band) -> str:
+    return f"{band[0]:g}-{band[1]:g}"
 
 
 def _settings(dgn_params: dict, models, svm_max_train, k: int, seed: int) -> dict:
@@ -127,7 +131,7 @@ def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | No
     settings = _settings(dgn_params, models, svm_max_train, k, seed)
     bands = [_check_band(b) for b in bands]
     done = _read_cache(Path(cache), settings) if cache else {}
-    todo = [(s, b) for s in splits for b in bands if (s, f"{b[0]:g}-{b[1]:g}") not in done]
+    todo = [(s, b) for s in splits for b in bands if (s, _band_name(b)) not in done]
     if cache:
         print(f"{len(splits) * len(bands) - len(todo)} of {len(splits) * len(bands)} "
               f"(split, band) blocks read from {Path(cache).name}; {len(todo)} to run")
@@ -135,7 +139,7 @@ def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | No
     for split, band in tqdm(todo, desc="bands", unit="band", disable=not progress):
         records = compare_on_band(TgProblem(band, split, seed, table=table), dgn_params,
                                   models=models, svm_max_train=svm_max_train, k=k, seed=seed)
-        key = (split, f"{band[0]:g}-{band[1]:g}")
+        key = (split, _band_name(band))
         done[key] = records
         if cache:
             line = json.dumps({"split": split, "band": key[1], "settings": settings, "records": records})
@@ -148,5 +152,5 @@ def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | No
                 handle.write(line.encode() + b"\n")
                 handle.flush()
                 os.fsync(handle.fileno())
-    ordered = [r for s in splits for b in bands for r in done[(s, f"{b[0]:g}-{b[1]:g}")]]
+    ordered = [r for s in splits for b in bands for r in done[(s, _band_name(b))]]
     return pd.DataFrame(ordered)

@@ -46,16 +46,3 @@ def recorded_inputs() -> dict[str, str]:
     """Data files read so far in this process, path (relative to the project) -> SHA-256."""
     return dict(sorted(_INPUTS.items()))
 
-
-def git_commit() -> str | None:
-    """The checked-out commit (with '-dirty' if tracked files differ), or None outside git."""
-    import subprocess
-
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "glasslib", "data"],
-                               cwd=ROOT).returncode != 0
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + ("-dirty" if dirty else "")

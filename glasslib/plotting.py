@@ -38,10 +38,11 @@ def save_fig(fig, name: str, notebook_stem: str | None = None) -> Path:
 
 
 def _write_provenance(figure: Path, stem: str) -> None:
-    """figures/<stem>/provenance.json: for each figure its notebook, profile, commit and the
-    data files (with SHA-256) read by this process before it was saved."""
+    """figures/<stem>/provenance.json: for each figure its notebook, profile and the data
+    files (with SHA-256) read by this process before it was saved. No commit id: it would
+    change the file on every rerun (nbval included) while the figure stays the same."""
     record = {"notebook": f"notebooks/{stem}.ipynb", "profile": os.environ.get("GLASSLIB_PROFILE", "quick"),
-              "git_commit": paths.git_commit(), "inputs": paths.recorded_inputs()}
+              "inputs": paths.recorded_inputs()}
     index = figure.parent / "provenance.json"
     entries = json.loads(index.read_text()) if index.exists() else {}
     entries[figure.name] = record
