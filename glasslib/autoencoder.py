@@ -4,6 +4,11 @@ Encoder: six [Conv2D(3x3, same, ReLU) -> MaxPool(2)] with 64, 32, 32, 16, 16, 8 
 64x64x1 -> 1x1x8. Decoder: six [Conv2DTranspose(3x3, same, ReLU) -> UpSampling(2)] with
 8, 16, 16, 32, 32, 64 filters: 1x1x8 -> 64x64x64, then a 3x3 Conv2D to one sigmoid channel
 (the paper does not say how 64 channels become 1; this is the smallest choice). No dense layers.
+
+With ReLU on the last encoder conv (the paper: ReLU everywhere) a latent unit can die: it is 0 for
+every image and carries nothing. The full-profile model had 3 of 8 dead. ``latent_activation``
+lets the bottleneck be linear instead (beyond the paper; ``"relu"`` stays the default and is what the
+paper-faithful numbers use). benchmarks/rdf_autoencoder_variants.py compares the two.
 """
 
 from __future__ import annotations
@@ -18,16 +23,25 @@ from . import paths
 ENCODER_FILTERS = (64, 32, 32, 16, 16, 8)
 DECODER_FILTERS = (8, 16, 16, 32, 32, 64)
 LATENT_DIM = ENCODER_FILTERS[-1]
+LATENT_ACTIVATIONS = ("relu", "linear")
 
 
-def build_encoder(size: int = 64):
+def _check_activation(name: str) -> str:
+    if name not in LATENT_ACTIVATIONS:
+        raise ValueError(f"latent_activation {name!r} is not supported; choose one of {', '.join(LATENT_ACTIVATIONS)}")
+    return name
+
+
+def build_encoder(size: int = 64, latent_activation: str = "relu"):
     import keras
     from keras import layers
 
+    _check_activation(latent_activation)
     inputs = keras.Input((size, size, 1), name="rdf_image")
     x = inputs
     for i, filters in enumerate(ENCODER_FILTERS):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"conv{i + 1}")(x)
+        activation = latent_activation if i == len(ENCODER_FILTERS) - 1 else "relu"
+        x = layers.Conv2D(filters, 3, padding="same", activation=activation, name=f"conv{i + 1}")(x)
         x = layers.MaxPooling2D(2, name=f"pool{i + 1}")(x)
     latent = layers.Flatten(name="latent")(x)
     return keras.Model(inputs, latent, name="encoder")
@@ -46,11 +60,11 @@ def build_decoder(size: int = 64):
     return keras.Model(latent, outputs, name="decoder")
 
 
-def build_autoencoder(size: int = 64, learning_rate: float = 1e-3):
+def build_autoencoder(size: int = 64, learning_rate: float = 1e-3, latent_activation: str = "relu"):
     """(autoencoder, encoder, decoder), compiled with Adam and MSE."""
     import keras
 
-    encoder, decoder = build_encoder(size), build_decoder(size)
+    encoder, decoder = build_encoder(size, latent_activation), build_decoder(size)
     inputs = keras.Input((size, size, 1))
     model = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
@@ -60,15 +74,18 @@ def build_autoencoder(size: int = 64, learning_rate: float = 1e-3):
 class RDFAutoencoder:
     """Fit/encode/decode wrapper with save/load (one .keras file per part)."""
 
-    def __init__(self, epochs: int = 800, batch_size: int = 16, learning_rate: float = 1e-3, seed: int = 0):
+    def __init__(self, epochs: int = 800, batch_size: int = 16, learning_rate: float = 1e-3, seed: int = 0,
+                 latent_activation: str = "relu"):
         self.epochs, self.batch_size, self.learning_rate, self.seed = epochs, batch_size, learning_rate, seed
+        self.latent_activation = _check_activation(latent_activation)
 
     def fit(self, images, validation_images=None, verbose: int = 0):
         import keras
 
         keras.utils.set_random_seed(self.seed)
         x = _as_batch(images)
-        self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate)
+        self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate,
+                                                                      self.latent_activation)
         val = None if validation_images is None else (_as_batch(validation_images),) * 2
         history = self.model_.fit(x, x, epochs=self.epochs, batch_size=self.batch_size, shuffle=True,
                                   validation_data=val, verbose=verbose)
@@ -83,6 +100,10 @@ class RDFAutoencoder:
 
     def reconstruct(self, images) -> np.ndarray:
         return self.decode(self.encode(images))
+
+    def dead_units(self, images) -> np.ndarray:
+        """Indices of latent units that are 0 for every one of ``images`` (dead ReLUs)."""
+        return np.flatnonzero(np.all(self.encode(images) == 0, axis=0))
 
     def mse(self, images) -> float:
         x = _as_batch(images)[..., 0]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
+from .compositions import DOPANTS, OXIDE_ATOMS
 from .fingerprint import fingerprint, fingerprints
 from .images import image_to_rdf, rdf_to_image
 from .rdf import first_peak
@@ -78,6 +79,24 @@ def glass_split(rows: pd.DataFrame, seed: int = 0, fraction: float = 0.2):
     test_glasses = set(rng.choice(glasses, size=min(n_test, len(glasses)), replace=False))
     is_test = rows["glass"].isin(test_glasses).to_numpy()
     return np.nonzero(~is_test)[0], np.nonzero(is_test)[0]
+
+
+PAIR_KINDS = ("base", "dopant-other", "dopant-dopant")
+
+
+def pair_kinds(rows: pd.DataFrame) -> pd.Series:
+    """Each RDF's kind: both elements from the base glass, one from the dopant oxide, or both
+    the dopant cation (e.g. Ti-Ti). Dopant-dopant g(r) of a 1,000-atom glass rests on a few
+    dozen cations at most, so these curves are the noisiest and the hardest to reconstruct."""
+    cation = {d: next(el for el in OXIDE_ATOMS[d] if el != "O") for d in DOPANTS}
+
+    def kind(dopant: str, pair: str) -> str:
+        if dopant not in cation:
+            return "base"
+        hits = pair.split("-").count(cation[dopant])
+        return PAIR_KINDS[hits]
+
+    return pd.Series([kind(d, p) for d, p in zip(rows["dopant"], rows["pair"])], index=rows.index, name="kind")
 
 
 class RDFPipeline:

@@ -43,3 +43,29 @@ def test_runs_on_the_torch_backend():
                          env={**os.environ, "KERAS_BACKEND": "torch"}, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("torch (1, 8)")
+
+
+def test_latent_activation_choice_and_dead_units():
+    _, relu_encoder, _ = autoencoder.build_autoencoder()
+    _, linear_encoder, _ = autoencoder.build_autoencoder(latent_activation="linear")
+    assert relu_encoder.get_layer("conv6").activation.__name__ == "relu"
+    assert linear_encoder.get_layer("conv6").activation.__name__ == "linear"
+    # the other five convolutions stay ReLU in both variants
+    assert linear_encoder.get_layer("conv5").activation.__name__ == "relu"
+    with pytest.raises(ValueError, match="latent_activation 'tanh'.*relu, linear"):
+        autoencoder.RDFAutoencoder(latent_activation="tanh")
+
+    rng = np.random.default_rng(1)
+    imgs = rng.random((6, 64, 64)).astype("float32")
+    ae = autoencoder.RDFAutoencoder(epochs=1, batch_size=3, latent_activation="linear").fit(imgs)
+    latent = ae.encode(imgs)
+    # a linear bottleneck gives signed values; ReLU never does
+    assert (latent < 0).any()
+    # kill one unit by hand: its conv6 bias very negative, weights zero -> 0 for every image
+    conv6 = autoencoder.RDFAutoencoder(epochs=1, batch_size=3).fit(imgs)
+    layer = conv6.encoder_.get_layer("conv6")
+    kernel, bias = (np.array(w) for w in layer.get_weights())
+    kernel[..., 3], bias[3] = 0.0, -1.0
+    layer.set_weights([kernel, bias])
+    assert 3 in conv6.dead_units(imgs)
+    assert conv6.encode(imgs)[:, 3].max() == 0.0

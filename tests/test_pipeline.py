@@ -77,3 +77,10 @@ def test_pipeline_errors_and_prediction(tmp_path):
         pipe.predict_rdf("SiO2", "ZnO", 7.5, "B-O")
     with pytest.raises(FileNotFoundError, match="no saved RDF pipeline"):
         pipeline.load_pipeline(tmp_path / "nothing")
+
+
+def test_pair_kinds_follow_the_dopant_cation():
+    rows = pd.DataFrame({"dopant": ["none", "TiO2", "TiO2", "TiO2", "BaO", "ZnO", "ZnO"],
+                         "pair": ["Si-O", "Si-O", "Ti-O", "Ti-Ti", "Ba-Ba", "Si-Zn", "O-O"]})
+    assert list(pipeline.pair_kinds(rows)) == ["base", "base", "dopant-other", "dopant-dopant",
+                                               "dopant-dopant", "dopant-other", "base"]
