@@ -69,3 +69,13 @@ def test_latent_activation_choice_and_dead_units():
     layer.set_weights([kernel, bias])
     assert 3 in conv6.dead_units(imgs)
     assert conv6.encode(imgs)[:, 3].max() == 0.0
+
+
+def test_same_seed_same_numbers_on_cpu():
+    rng = np.random.default_rng(2)
+    imgs = rng.random((8, 64, 64)).astype("float32")
+    fit = lambda seed: autoencoder.RDFAutoencoder(epochs=2, batch_size=4, seed=seed).fit(imgs)
+    a, b, c = fit(0), fit(0), fit(1)
+    assert a.history_["loss"] == b.history_["loss"]
+    assert np.array_equal(a.encode(imgs), b.encode(imgs))
+    assert not np.allclose(a.encode(imgs), c.encode(imgs))
