@@ -34,7 +34,7 @@ def evaluate(variant: str, seed: int, epochs: int, fit, check) -> dict:
     start = time.perf_counter()
     ae = autoencoder.RDFAutoencoder(epochs=epochs, seed=seed, latent_activation=variant).fit(fit.images)
     seconds = time.perf_counter() - start
-    per_image = ((ae.reconstruct(check.images) - check.images) ** 2).mean(axis=(1, 2))
+    per_image = pipeline.image_mse(check.images, ae.reconstruct(check.images))
     z_fit, z_check = ae.encode(fit.images), ae.encode(check.images)
     rf = forest.make_forest(seed).fit(fit.X, z_fit)
     z_pred = rf.predict(check.X)
@@ -44,7 +44,7 @@ def evaluate(variant: str, seed: int, epochs: int, fit, check) -> dict:
             "check_mse_median": float(np.median(per_image)),
             "dead_units": int(len(ae.dead_units(fit.images))),
             "latent_r2_variance_weighted": float(r2_score(z_check, z_pred, multioutput="variance_weighted")),
-            "pipeline_mse_median": float(np.median(((pipe - check.images) ** 2).mean(axis=(1, 2)))),
+            "pipeline_mse_median": float(np.median(pipeline.image_mse(check.images, pipe))),
             "fit_seconds": seconds}
 
 

@@ -133,15 +133,21 @@ def load_pipeline(folder: str | os.PathLike | None = None) -> RDFPipeline:
                        keras.models.load_model(paths.record_input(folder / "decoder.keras")))
 
 
+def image_mse(true_images, pred_images) -> np.ndarray:
+    """Mean squared pixel error of each image (images scaled to 0-1)."""
+    true_images, pred_images = np.asarray(true_images), np.asarray(pred_images)
+    return ((pred_images - true_images) ** 2).mean(axis=(-2, -1))
+
+
 def curve_errors(true_images, pred_images) -> pd.DataFrame:
     """Per RDF: image MSE, first-peak position error (A) and height error (g units)."""
     records = []
-    for t, p in zip(true_images, pred_images):
+    for t, p, mse in zip(true_images, pred_images, image_mse(true_images, pred_images)):
         r, g_t = image_to_rdf(t)
         _, g_p = image_to_rdf(p)
         pos_t, h_t = first_peak(r, g_t)
         pos_p, h_p = first_peak(r, g_p)
-        records.append({"image_mse": float(np.mean((t - p) ** 2)),
+        records.append({"image_mse": float(mse),
                         "peak_position_error_A": abs(pos_p - pos_t),
                         "peak_height_error": abs(h_p - h_t), "peak_height_true": h_t})
     return pd.DataFrame(records)

@@ -84,3 +84,9 @@ def test_pair_kinds_follow_the_dopant_cation():
                          "pair": ["Si-O", "Si-O", "Ti-O", "Ti-Ti", "Ba-Ba", "Si-Zn", "O-O"]})
     assert list(pipeline.pair_kinds(rows)) == ["base", "base", "dopant-other", "dopant-dopant",
                                                "dopant-dopant", "dopant-other", "base"]
+
+
+def test_image_mse_is_per_image():
+    true = np.zeros((3, 4, 4), np.float32)
+    pred = true + np.array([0.0, 0.1, 0.3], np.float32)[:, None, None]
+    assert np.allclose(pipeline.image_mse(true, pred), [0.0, 0.01, 0.09])

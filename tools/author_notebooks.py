@@ -602,7 +602,7 @@ reproduce for an image it has not seen. Dead latent units (0 for every training 
 bottleneck's failure mode) are listed too.
 """),
     ("code", """
-val_mse = ((ae.reconstruct(test.images) - test.images) ** 2).mean(axis=(1, 2))
+val_mse = pipeline.image_mse(test.images, ae.reconstruct(test.images))
 by_kind = (pd.DataFrame({"kind": pipeline.pair_kinds(test.rows), "mse": val_mse})
            .groupby("kind").mse.agg(["count", "mean", "median"]))
 dead = ae.dead_units(train.images)
@@ -651,12 +651,12 @@ ae_lin = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed, latent_activation=
 ae_lin.save(AE_DIR.with_name(AE_DIR.name + "_linear"))
 rows = {}
 for name, model in (("paper: ReLU bottleneck", ae), ("linear bottleneck", ae_lin)):
-    per_image = ((model.reconstruct(test.images) - test.images) ** 2).mean(axis=(1, 2))
+    per_image = val_mse if model is ae else pipeline.image_mse(test.images, model.reconstruct(test.images))
     rf_v = forest.make_forest(seed).fit(train.X, model.encode(train.images))
     piped = pipeline.RDFPipeline(rf_v, model.decoder_).predict_images(test.X)
     rows[name] = {"training MSE": model.mse(train.images), "validation MSE mean": per_image.mean(),
                   "validation MSE median": np.median(per_image), "dead units": len(model.dead_units(train.images)),
-                  "pipeline MSE median": np.median(((piped - test.images) ** 2).mean(axis=(1, 2)))}
+                  "pipeline MSE median": np.median(pipeline.image_mse(test.images, piped))}
 variants = pd.DataFrame(rows).T
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
 for name, model in (("ReLU bottleneck (paper)", ae), ("linear bottleneck", ae_lin)):
@@ -731,7 +731,7 @@ print(f"{len(train)} training and {len(test)} held-out RDFs; latent {Z_train.sha
     ("code", """
 rf = forest.make_forest(seed).fit(train.X, Z_train)
 Z_pred = rf.predict(test.X)
-dead = np.flatnonzero(np.all(Z_train == 0, axis=0))
+dead = ae.dead_units(train.images)
 # variance-weighted: a dead unit (0 for every image) has no variance and no weight; the plain
 # average would count it as perfectly predicted (R² = 1 for a constant)
 latent_r2 = r2_score(Z_test, Z_pred, multioutput="variance_weighted")
