@@ -29,7 +29,6 @@ setup() {
     echo "$want" > "$stamp"
   fi
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}" TF_CPP_MIN_LOG_LEVEL=2 KERAS_BACKEND="${KERAS_BACKEND:-tensorflow}"
-  export MPLBACKEND=Agg
 }
 
 cmd="${1:-}"
@@ -41,8 +40,20 @@ case "$cmd" in
     ;;
   test)
     setup
-    exec python -m pytest tests notebooks/[0-9][0-9]_*.ipynb --nbval-lax --nbval-current-env \
+    # the notebooks under test write their figures and metrics into a temporary folder, so
+    # that a test run rewrites no tracked file; the run ends with a check of exactly that
+    GLASSLIB_FIGURES="$(mktemp -d)"
+    export GLASSLIB_FIGURES
+    trap 'rm -rf "$GLASSLIB_FIGURES"' EXIT
+    before="$(git status --porcelain 2>/dev/null || true)"
+    python -m pytest tests notebooks/[0-9][0-9]_*.ipynb --nbval-lax --nbval-current-env \
       --nbval-cell-timeout=1800 -p no:cacheprovider -q "$@"
+    after="$(git status --porcelain 2>/dev/null || true)"
+    if [ "$before" != "$after" ]; then
+      echo "error: the test run changed or left files in the work tree (git status before / after):" >&2
+      diff <(echo "$before") <(echo "$after") >&2 || true
+      exit 1
+    fi
     ;;
   *)
     echo "usage: bash companion.sh reproduce [--profile quick|full] [NOTEBOOK ...]" >&2

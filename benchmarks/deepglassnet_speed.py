@@ -19,8 +19,8 @@ import time
 def train_epochs(threads: int, epochs: int) -> dict:
     import torch
 
-    from glasslib.deepglassnet import DeepGlassNetClassifier
-    from glasslib.tg_dataset import TgProblem
+    from glasslib.tg.model import DeepGlassNetClassifier
+    from glasslib.tg.dataset import TgProblem
 
     torch.set_num_threads(threads)
     p = TgProblem((500, 600))
@@ -36,8 +36,8 @@ def screen_once(components: int, threads: int) -> dict:
     """Run in a fresh process so ru_maxrss is this screen's peak."""
     import torch
 
-    from glasslib.screening import PAPER_COMPONENTS, SimplexGrid, model_for_band, screen
-    from glasslib.sciglass import COMPONENTS
+    from glasslib.tg.screening import PAPER_COMPONENTS, SimplexGrid, model_for_band, screen
+    from glasslib.tg.sciglass import COMPONENTS
 
     torch.set_num_threads(threads)
     comps = list(PAPER_COMPONENTS) + [c for c in COMPONENTS if c not in PAPER_COMPONENTS]

@@ -18,10 +18,11 @@ import time
 
 import numpy as np
 
-from glasslib import baselines, seeds
-from glasslib.deepglassnet import DeepGlassNetClassifier
-from glasslib.metrics import auc
-from glasslib.tg_dataset import TgProblem
+from glasslib import seeds
+from glasslib.tg import baselines
+from glasslib.tg.model import DeepGlassNetClassifier
+from glasslib.tg.metrics import auc
+from glasslib.tg.dataset import TgProblem
 
 
 def main(argv=None):
@@ -35,7 +36,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if len(args.bands) % 2:
         parser.error(f"--bands needs pairs of edges, got {len(args.bands)} numbers")
-    seeds.torch_threads()
+    seeds.set_threads()
     records = []
     for a, b in zip(args.bands[::2], args.bands[1::2]):
         prob = TgProblem((a, b), args.split)

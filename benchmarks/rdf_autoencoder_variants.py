@@ -25,26 +25,27 @@ from pathlib import Path
 
 import numpy as np
 
-from glasslib import autoencoder, forest, paths, pipeline
+from glasslib import paths
+from glasslib.pcf import autoencoder, dataset, evaluation
+from glasslib.pcf.pipeline import RDFPipeline
 
 
 def evaluate(variant: str, seed: int, epochs: int, fit, check) -> dict:
     from sklearn.metrics import r2_score
 
     start = time.perf_counter()
-    ae = autoencoder.RDFAutoencoder(epochs=epochs, seed=seed, latent_activation=variant).fit(fit.images)
+    pipe = RDFPipeline(epochs=epochs, seed=seed, latent_activation=variant).fit(fit.X, fit.images)
     seconds = time.perf_counter() - start
-    per_image = pipeline.image_mse(check.images, ae.reconstruct(check.images))
-    z_fit, z_check = ae.encode(fit.images), ae.encode(check.images)
-    rf = forest.make_forest(seed).fit(fit.X, z_fit)
-    z_pred = rf.predict(check.X)
-    pipe = pipeline.RDFPipeline(rf, ae.decoder_).predict_images(check.X)
+    ae = pipe.autoencoder_
+    per_image = evaluation.image_mse(check.images, ae.reconstruct(check.images))
+    z_check, z_pred = ae.encode(check.images), pipe.predict_latent(check.X)
+    predicted = pipe.predict_images(check.X)
     return {"variant": variant, "seed": seed, "epochs": epochs, "n_fit": len(fit), "n_check": len(check),
             "train_mse": ae.mse(fit.images), "check_mse_mean": float(per_image.mean()),
             "check_mse_median": float(np.median(per_image)),
             "dead_units": int(len(ae.dead_units(fit.images))),
             "latent_r2_variance_weighted": float(r2_score(z_check, z_pred, multioutput="variance_weighted")),
-            "pipeline_mse_median": float(np.median(pipeline.image_mse(check.images, pipe))),
+            "pipeline_mse_median": float(np.median(evaluation.image_mse(check.images, predicted))),
             "fit_seconds": seconds}
 
 
@@ -67,10 +68,10 @@ def main(argv=None):
                 continue                                  # a line cut by a kill: redo that run
             done.add((rec["variant"], rec["seed"], rec["epochs"]))
 
-    data = pipeline.load_rdf_dataset()
-    outer_train, _ = pipeline.random_split(len(data), 0)    # notebook 06's training rows only
+    data = dataset.load_rdf_dataset()
+    outer_train, _ = dataset.random_split(len(data), 0)    # notebook 06's training rows only
     train = data.subset(outer_train)
-    fit_rows, check_rows = pipeline.random_split(len(train), seed=1)
+    fit_rows, check_rows = dataset.random_split(len(train), seed=1)
     fit, check = train.subset(fit_rows), train.subset(check_rows)
     for variant in args.variants:
         for seed in args.seeds:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -11,14 +12,17 @@ def _cmd_reproduce(args):
 
     try:
         run(args.profile, args.notebooks, args.kernel)
-    except ReproduceError as err:
+    except ValueError as err:          # bad input: nothing ran
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ReproduceError as err:      # a notebook failed
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
 
 
 def _cmd_sciglass_build(args):
-    from . import sciglass, tg_dataset
+    from .tg import dataset as tg_dataset, sciglass
 
     table, prov = sciglass.build(args.raw)
     tg_dataset.make_splits(table)
@@ -28,8 +32,9 @@ def _cmd_sciglass_build(args):
 
 
 def _cmd_md_campaign(args):
-    from .campaign import CAMPAIGN_PROTOCOL, run_campaign
-    from .compositions import campaign_grid
+    from .pcf.campaign import CAMPAIGN_PROTOCOL, GLASSES_DIR, run_campaign
+    from .pcf.compositions import campaign_grid
+    from .pcf.md import SMOKE_PROTOCOL
 
     glasses = campaign_grid()
     if args.only:
@@ -39,19 +44,33 @@ def _cmd_md_campaign(args):
             print(f"error: unknown glass(es) {unknown}; choose from {', '.join(names)}", file=sys.stderr)
             return 2
         glasses = [names[n] for n in args.only]
-    results = run_campaign(glasses, n_atoms=args.atoms, protocol=CAMPAIGN_PROTOCOL,
+    results = run_campaign(glasses, root=args.root or GLASSES_DIR, n_atoms=args.atoms,
+                           protocol=SMOKE_PROTOCOL if args.smoke else CAMPAIGN_PROTOCOL,
                            scheduler=args.scheduler, n_workers=args.workers, commit=args.commit)
     failed = [r for r in results if not r["ok"]]
+    print(f"campaign: {len(results) - len(failed)} finished, {len(failed)} failed this run")
     return 1 if failed else 0
+
+
+def _cmd_md_quench_study(args):
+    from .pcf.campaign import STUDY_DIR, quench_study_runs, run_campaign
+
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
+        return 2
+    results = run_campaign(runs=quench_study_runs(), root=STUDY_DIR, n_atoms=args.atoms,
+                           scheduler=args.scheduler, n_workers=args.workers, commit=args.commit,
+                           rdf_table=False)
+    return 1 if any(not r["ok"] for r in results) else 0
 
 
 def _cmd_md_smoke(args):
     import tempfile
     import time
 
-    from .campaign import simulate_and_store
-    from .compositions import Glass
-    from .md import SMOKE_PROTOCOL
+    from .pcf.campaign import simulate_and_store
+    from .pcf.compositions import Glass
+    from .pcf.md import SMOKE_PROTOCOL
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as root:
@@ -64,9 +83,11 @@ def _cmd_md_smoke(args):
 
 
 def _cmd_screen(args):
-    from .screening import PAPER_COMPONENTS, SimplexGrid, model_for_band, save_table, screen
+    from .tg.screening import PAPER_COMPONENTS, SimplexGrid, model_for_band, save_table, screen
 
     try:
+        if args.top < 1:
+            raise ValueError(f"--top {args.top} must be a positive number of candidates")
         grid = SimplexGrid(args.components or PAPER_COMPONENTS, args.step)
         model = model_for_band(tuple(args.band), args.model)
     except (ValueError, FileNotFoundError) as err:
@@ -85,7 +106,10 @@ def _cmd_screen(args):
 
 
 def _cmd_predict_rdf(args):
-    from .pipeline import load_pipeline
+    # TensorFlow prints start-up lines on import unless told before it loads; a CLI user wants
+    # the answer only (this process is the program, so setting its environment is ours to do)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from .pcf.pipeline import load_pipeline
 
     try:
         pipe = load_pipeline(args.model)
@@ -124,7 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--atoms", type=int, default=1000)
     p.add_argument("--only", nargs="*", help="glass names, e.g. NBS-ZnO-05")
     p.add_argument("--commit", action="store_true", help="git-commit each finished glass")
+    p.add_argument("--root", default=None, help="folder of the finished glasses (default: data/md/glasses)")
+    p.add_argument("--smoke", action="store_true", help="the seconds-long smoke protocol (tests)")
     p.set_defaults(func=_cmd_md_campaign)
+
+    p = sub.add_parser("md-quench-study", help="quench-rate study of the undoped glasses (resumable)")
+    p.add_argument("--workers", type=int, default=None, help="local workers (default: one per core)")
+    p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler")
+    p.add_argument("--atoms", type=int, default=1000)
+    p.add_argument("--commit", action="store_true", help="git-commit each finished run")
+    p.set_defaults(func=_cmd_md_quench_study)
 
     p = sub.add_parser("md-smoke", help="one tiny glass end to end (LAMMPS + OVITO)")
     p.add_argument("--atoms", type=int, default=200)

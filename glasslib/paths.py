@@ -17,6 +17,15 @@ SCIGLASS_PROVENANCE = DATA / "sciglass" / "PROVENANCE.json"
 SCIGLASS_SPLITS = DATA / "sciglass" / "splits"
 POTENTIALS = DATA / "potentials"
 MD_DATA = DATA / "md"
+MD_GLASSES = MD_DATA / "glasses"
+MD_RDF_TABLE = MD_DATA / "rdf_table.csv.gz"
+MODELS = DATA / "models"
+
+
+def figures_root() -> Path:
+    """Where notebooks write figures and metrics: figures/, or GLASSLIB_FIGURES when set (the
+    test command points it at a temporary folder so that a test run rewrites no tracked file)."""
+    return Path(os.environ.get("GLASSLIB_FIGURES") or FIGURES)
 
 
 def sha256_of(path: str | os.PathLike, chunk_bytes: int = 1 << 20) -> str:
@@ -28,21 +37,28 @@ def sha256_of(path: str | os.PathLike, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def relative(path: str | os.PathLike) -> str:
+    """A path as the project names it (relative to the repository root where it lies inside)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 _INPUTS: dict[str, str] = {}
 
 
+def start_recording(registry: dict) -> None:
+    """Make `registry` (a notebook run's) the place where `record_input` notes files."""
+    global _INPUTS
+    _INPUTS = registry
+
+
 def record_input(path: str | os.PathLike) -> Path:
-    """Note a data file this process read (with its SHA-256), for the figures' provenance."""
+    """Note a data file that was read (with its SHA-256) in the current notebook run, for the
+    figures' provenance. Loaders call it; it returns the path for convenience."""
     path = Path(path).resolve()
-    try:
-        name = str(path.relative_to(ROOT))
-    except ValueError:
-        name = str(path)
-    _INPUTS[name] = sha256_of(path)
+    _INPUTS[relative(path)] = sha256_of(path)
     return path
-
-
-def recorded_inputs() -> dict[str, str]:
-    """Data files read so far in this process, path (relative to the project) -> SHA-256."""
-    return dict(sorted(_INPUTS.items()))
 

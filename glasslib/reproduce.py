@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from . import paths
+from .run import PROFILES
 
-PROFILES = ("quick", "full")
 KERNEL_NAME = "glass-ml"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 
@@ -39,9 +39,29 @@ def select(names: list[str] | None, folder: Path | None = None) -> list[Path]:
     for name in names:
         hits = [p for p in available if p.name == name or p.stem == name or p.name.startswith(f"{name}_")]
         if len(hits) != 1:
-            raise ReproduceError(f"notebook {name!r} is not one of: {', '.join(p.name for p in available)}")
+            raise ValueError(f"notebook {name!r} is not one of: {', '.join(p.name for p in available)}")
         chosen.append(hits[0])
     return chosen
+
+
+def sync_pair(notebook: Path) -> None:
+    """Bring NN_topic.ipynb's code and prose up to date with its source NN_topic.py (jupytext
+    percent format), keeping the stored outputs; a missing .py is written from the notebook."""
+    import jupytext
+
+    source = notebook.with_suffix(".py")
+    if not source.exists():
+        jupytext.write(jupytext.read(notebook), source, fmt="py:percent")
+        return
+    text = jupytext.read(source)
+    stored = jupytext.read(notebook)
+    outputs = {cell.source: cell for cell in stored.cells if cell.cell_type == "code"}
+    for cell in text.cells:
+        old = outputs.get(cell.source)
+        if cell.cell_type == "code" and old is not None:
+            cell.outputs, cell.execution_count = old.get("outputs", []), old.get("execution_count")
+    text.metadata = {**stored.metadata, **text.metadata}
+    jupytext.write(text, notebook, fmt="ipynb")
 
 
 def run(profile: str = "quick", names: list[str] | None = None, kernel: str | None = None) -> list[Path]:
@@ -50,7 +70,7 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
     from papermill.exceptions import PapermillExecutionError
 
     if profile not in PROFILES:
-        raise ReproduceError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
+        raise ValueError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
     notebooks = select(names)
     if not notebooks:
         raise ReproduceError(f"no numbered notebooks (NN_name.ipynb) in {paths.NOTEBOOKS}")
@@ -60,10 +80,9 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         stale.unlink()
     written = []
     for nb in notebooks:
+        sync_pair(nb)
         start = time.perf_counter()
         print(f"[{profile}] {nb.name} ...", flush=True)
-        os.environ["GLASSLIB_NOTEBOOK"] = nb.stem
-        os.environ["GLASSLIB_PROFILE"] = profile
         fd, tmp = tempfile.mkstemp(prefix=".reproduce-", suffix=".ipynb", dir=out_dir)
         os.close(fd)
         try:
@@ -84,12 +103,3 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         written.append(target)
         print(f"[{profile}] {nb.name} done in {time.perf_counter() - start:.0f} s", flush=True)
     return written
-
-
-def check_profile(profile: str) -> str:
-    """Validate a notebook's `profile` parameter and make it the session's profile, so that
-    `plotting.figure_dir` sends full-profile figures to figures/<stem>/full/."""
-    if profile not in PROFILES:
-        raise ValueError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
-    os.environ["GLASSLIB_PROFILE"] = profile
-    return profile

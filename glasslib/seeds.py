@@ -10,22 +10,16 @@ import numpy as np
 
 
 def set_seed(seed: int = 0) -> int:
-    """Seed every random generator the companion uses and ask for deterministic kernels.
-
-    TensorFlow and PyTorch are seeded only if they are already imported or importable
-    cheaply; the function never imports TensorFlow just to seed it.
-    """
+    """Seed the global generators a notebook's own code draws from: Python's, NumPy's and,
+    where already loaded, PyTorch's and Keras/TensorFlow's (never imported just to seed them).
+    The estimators draw from their own `seed` parameters and leave these alone."""
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed {seed!r} must be a non-negative integer")
     seed = int(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)
     if "torch" in sys.modules:
-        import torch
-
-        torch.manual_seed(seed)
-        torch.use_deterministic_algorithms(True, warn_only=True)
+        sys.modules["torch"].manual_seed(seed)
     if "keras" in sys.modules:
         import keras
 
@@ -37,16 +31,19 @@ def set_seed(seed: int = 0) -> int:
     return seed
 
 
-def torch_threads() -> int:
-    """Set PyTorch's intra-op threads from GLASSLIB_TORCH_THREADS (default: every core).
+def set_threads(threads: int | None = None) -> int:
+    """Use `threads` CPU threads (default: every core) in PyTorch and return the number.
 
-    Use fewer threads than cores when something else keeps a core busy (e.g. the MD
-    campaign): OpenMP threads that wait for a busy core slow training down ten-fold.
-    """
-    import torch
-
-    threads = int(os.environ.get("GLASSLIB_TORCH_THREADS", os.cpu_count() or 1))
+    The thread count changes the order of floating-point sums, and a few epochs of training
+    amplify that into visibly different scores, so every run sets it. Give fewer threads than
+    cores when something else keeps a core busy (an MD campaign): OpenMP threads that wait for
+    a busy core slow training down ten-fold."""
+    threads = int(threads or os.cpu_count() or 1)
     if threads < 1:
-        raise ValueError(f"GLASSLIB_TORCH_THREADS={threads} must be at least 1")
+        raise ValueError(f"threads {threads} must be at least 1")
+    try:
+        import torch
+    except ImportError:        # the paper-1 notebooks run without PyTorch
+        return threads
     torch.set_num_threads(threads)
     return threads

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from glasslib import baselines
-from glasslib.metrics import auc
+from glasslib.tg import baselines
+from glasslib.tg.metrics import auc
 
 
 def _toy(n=600, seed=0):
@@ -61,7 +61,7 @@ def test_compare_bands_resumes_from_its_cache(tmp_path, monkeypatch):
 
 
 def test_compare_on_band_end_to_end_on_sciglass():
-    from glasslib.tg_dataset import TgProblem
+    from glasslib.tg.dataset import TgProblem
 
     records = baselines.compare_on_band(TgProblem((500, 600), "random"), {"epochs": 1}, models=("DT", "KNN"))
     assert [r["model"] for r in records] == ["DeepGlassNet", "DT", "KNN"]

@@ -1,6 +1,6 @@
 import pytest
 
-from glasslib.compositions import BASES, DOPANTS, OXIDE_ATOMS, Glass, campaign_grid
+from glasslib.pcf.compositions import BASES, DOPANTS, OXIDE_ATOMS, Glass, campaign_grid
 
 FORMAL = {"Si": 4, "B": 3, "Na": 1, "Ba": 2, "Zn": 2, "Ti": 4, "O": -2}
 

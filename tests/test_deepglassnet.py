@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from glasslib.deepglassnet import DeepGlassNet, DeepGlassNetClassifier, contrastive_loss, sample_triplets
-from glasslib.metrics import auc
+from glasslib.tg.model import DeepGlassNet, DeepGlassNetClassifier, contrastive_loss, sample_triplets
+from glasslib.tg.metrics import auc
 
 
 def _toy(n=1200, seed=0):
@@ -76,8 +76,81 @@ def test_training_learns_and_is_deterministic(tmp_path):
 
 def test_bad_input():
     X, y = _toy(100)
-    with pytest.raises(ValueError, match="both target"):
+    with pytest.raises(ValueError, match=r"exactly two classes .* it holds 1 class: \[0.0\]"):
         DeepGlassNetClassifier(epochs=1).fit(X, np.zeros(100))
+    with pytest.raises(ValueError, match=r"target is multiclass.*it holds 3 classes: \[0, 1, 2\]"):
+        DeepGlassNetClassifier(epochs=1).fit(X, np.arange(100) % 3)
     model = DeepGlassNetClassifier(epochs=1).fit(X, y)
-    with pytest.raises(ValueError, match=r"X must have shape \(n_samples, 18\)"):
+    with pytest.raises(ValueError, match="X has 5 features, but DeepGlassNetClassifier is expecting 18 features"):
         model.decision_function(np.zeros((3, 5)))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"batch_size": 1}, "batch_size=1 must be an integer >= 2"),
+    ({"epochs": 0}, "epochs=0 must be a positive integer"),
+    ({"sigma": 0.0}, "sigma=0.0 must be a positive number"),
+    ({"temperature": -1.0}, "temperature=-1.0 must be a positive number"),
+])
+def test_bad_hyperparameters_are_named(params, message):
+    X, y = _toy(60)
+    with pytest.raises(ValueError, match=message):
+        DeepGlassNetClassifier(**params).fit(X, y)
+
+
+def test_eval_set_must_match():
+    X, y = _toy(60)
+    with pytest.raises(ValueError, match="eval_set X has 4 features, X has 18"):
+        DeepGlassNetClassifier(epochs=1).fit(X, y, eval_set=(X[:, :4], y))
+    with pytest.raises(ValueError, match=r"eval_set y has labels \[7\]"):
+        DeepGlassNetClassifier(epochs=1).fit(X, y, eval_set=(X, np.full(len(y), 7)))
+
+
+def test_not_fitted_error():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        DeepGlassNetClassifier().decision_function(np.zeros((2, 18)))
+
+
+def test_works_with_scikit_learn_tools():
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    X, y = _toy(240)
+    model = DeepGlassNetClassifier(epochs=15, batch_size=64)
+    assert clone(model).get_params(deep=True) == model.get_params(deep=False)
+    labels = np.where(y == 1, "in band", "below")            # any two labels, not only 0/1
+    scores = cross_val_score(model, X, labels, cv=3)
+    assert scores.shape == (3,) and (scores > 0.5).all()
+    search = GridSearchCV(model, {"out_dim": [8, 16]}, cv=2).fit(X, labels)
+    assert search.best_params_["out_dim"] in (8, 16)
+    fitted = clone(model).fit(X, labels)
+    assert set(fitted.predict(X)) <= {"below", "in band"} and list(fitted.classes_) == ["below", "in band"]
+
+
+def test_fit_leaves_the_global_torch_state_alone():
+    X, y = _toy(60)
+    torch.manual_seed(9)
+    expected = torch.rand(1)
+    torch.manual_seed(9)
+    DeepGlassNetClassifier(epochs=1).fit(X, y)
+    assert torch.equal(torch.rand(1), expected)
+
+
+# scikit-learn's own estimator checks that do not apply, and why
+NOT_APPLICABLE = {
+    "check_classifiers_classes": "predict takes the nearer of two class centres, while decision_function is "
+                                 "Eq. (12), the similarity to the target centre alone (the paper's ranking "
+                                 "score), so predict is not decision_function > 0",
+    "check_classifiers_train": "the same: predict and the sign of decision_function differ by design",
+    "check_transformer_preserve_dtypes": "the network computes in float32 and transform returns float32",
+}
+
+
+def test_scikit_learn_estimator_checks():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(DeepGlassNetClassifier(epochs=2, batch_size=16), on_fail=None)
+    failed = {r["check_name"] for r in results if r["status"] == "failed"}
+    assert not failed - set(NOT_APPLICABLE), sorted(failed - set(NOT_APPLICABLE))
+    assert sum(r["status"] == "passed" for r in results) >= 50

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from glasslib.fingerprint import N_FEATURES, fingerprint
+from glasslib.pcf.fingerprint import N_FEATURES, fingerprint
 
 
 def test_length_and_blocks():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from glasslib.images import G_MAX, R_MAX_ANGSTROM, image_to_rdf, r_columns, rdf_to_image, resample
+from glasslib.pcf.images import G_MAX, R_MAX_ANGSTROM, image_to_rdf, r_columns, rdf_to_image, resample
 
 
 def _rdf():

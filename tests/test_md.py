@@ -7,9 +7,9 @@ import time
 import pandas as pd
 import pytest
 
-from glasslib import campaign
-from glasslib.compositions import Glass
-from glasslib.md import SMOKE_PROTOCOL, Protocol, lammps_input
+from glasslib.pcf import campaign, structure
+from glasslib.pcf.compositions import Glass
+from glasslib.pcf.md import SMOKE_PROTOCOL, Protocol, lammps_input
 
 
 def test_smoke_glass_end_to_end(tmp_path):
@@ -18,9 +18,18 @@ def test_smoke_glass_end_to_end(tmp_path):
     elapsed = time.perf_counter() - start
     print(f"smoke glass: {elapsed:.1f} s")
     folder = tmp_path / "NBS-ZnO-10"
-    assert sorted(p.name for p in folder.iterdir()) == ["final.data.gz", "meta.json", "rdf.csv.gz"]
+    stored_files = {"final.data.gz", "frames.dump.gz", "in.lammps", "log.lammps.gz", "potential.nb3b.screened",
+                    "rdf.csv.gz"}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(stored_files | {"meta.json"})
     stored = json.loads((folder / "meta.json").read_text())
-    assert stored["sha256"].keys() == {"final.data.gz", "rdf.csv.gz"}
+    assert stored["sha256"].keys() == stored_files
+    # provenance: potential file hash and code version; the checks recompute from the kept frames
+    assert stored["potential"] == "bmp2022" and len(stored["potential_sha256"]) == 64
+    assert stored["glasslib_version"]
+    frames = structure.read_dump(folder / "frames.dump.gz")
+    assert len(frames) == campaign.FRAMES_KEPT
+    assert abs(structure.n4(frames) - stored["structure"]["n4"]) < 0.25   # 5 of the frames vs all
+    assert stored["density_log"]["density_g_cm3"] and 0 <= stored["structure"]["n4"] <= 1
     rdf = pd.read_csv(folder / "rdf.csv.gz")
     assert {"Si-O", "B-O", "Na-O", "Zn-O", "O-O"} <= set(rdf.columns)
     assert meta["rdf_frames"] in (SMOKE_PROTOCOL.n_frames, SMOKE_PROTOCOL.n_frames + 1)

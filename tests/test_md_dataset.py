@@ -5,14 +5,15 @@ import gzip
 import pandas as pd
 import pytest
 
-from glasslib import campaign, paths
+from glasslib import paths
+from glasslib.pcf import campaign, validation
 
 GLASSES = campaign.load_glasses()
 pytestmark = pytest.mark.skipif(not GLASSES, reason="no finished MD glass committed under data/md/glasses yet")
 
 
 def test_every_structure_check_is_inside_its_window():
-    checks = campaign.validation_table(GLASSES)
+    checks = validation.validation_table(GLASSES)
     failed = checks[~checks["pass"]]
     assert len(checks) > 0
     assert failed.empty, f"\n{failed.to_string()}"

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from glasslib.metrics import auc, precision_at_k
+from glasslib.tg.metrics import auc, precision_at_k
 
 
 def test_auc_by_hand():

@@ -1,11 +1,11 @@
-"""Forest, dataset assembly, splits and the pipeline on a synthetic RDF table."""
+"""Forest, dataset assembly, splits, evaluation and the pipeline estimator on a synthetic RDF table."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from glasslib import forest, pipeline
-from glasslib.images import rdf_to_image
+from glasslib.pcf import dataset, evaluation, forest, pipeline
+from glasslib.pcf.images import rdf_to_image
 
 
 def _table():
@@ -24,7 +24,7 @@ def _table():
 
 
 def test_dataset_assembly():
-    data = pipeline.load_rdf_dataset(_table())
+    data = dataset.load_rdf_dataset(_table())
     assert len(data) == 3 + 5 * 4
     assert data.images.shape == (23, 64, 64) and data.X.shape == (23, 58)
     i = data.rows.index[(data.rows.glass == "SiO2-ZnO-10") & (data.rows.pair == "Zn-O")][0]
@@ -32,17 +32,17 @@ def test_dataset_assembly():
 
 
 def test_glass_split_holds_out_whole_glasses():
-    data = pipeline.load_rdf_dataset(_table())
-    train, test = pipeline.glass_split(data.rows, seed=0)
+    data = dataset.load_rdf_dataset(_table())
+    train, test = dataset.glass_split(data.rows, seed=0)
     assert not set(data.rows.glass[train]) & set(data.rows.glass[test])
     assert "SiO2-none-0" in set(data.rows.glass[train])
 
 
 def test_nearest_composition_baseline_picks_closest_same_dopant():
-    data = pipeline.load_rdf_dataset(_table())
+    data = dataset.load_rdf_dataset(_table())
     test_mask = (data.rows.glass == "SiO2-ZnO-10").to_numpy()
     train, test = data.subset(np.nonzero(~test_mask)[0]), data.subset(np.nonzero(test_mask)[0])
-    base = pipeline.nearest_composition_images(train, test)
+    base = evaluation.nearest_composition_images(train, test)
     j = test.rows.index[test.rows.pair == "Zn-O"][0]
     k = train.rows.index[(train.rows.glass == "SiO2-ZnO-5") & (train.rows.pair == "Zn-O")][0]
     assert np.array_equal(base[j], train.images[k])
@@ -59,34 +59,60 @@ def test_forest_defaults_and_sweep():
         forest.sweep(X, Y, X, Y, "depth")
 
 
-def test_pipeline_errors_and_prediction(tmp_path):
-    from glasslib import autoencoder
-
-    data = pipeline.load_rdf_dataset(_table())
-    ae = autoencoder.RDFAutoencoder(epochs=2, batch_size=8).fit(data.images)
-    rf = forest.make_forest().fit(data.X, ae.encode(data.images))
-    pipe = pipeline.RDFPipeline(rf, ae.decoder_)
+def test_pipeline_estimator_fits_predicts_and_round_trips(tmp_path):
+    data = dataset.load_rdf_dataset(_table())
+    pipe = pipeline.RDFPipeline(epochs=2, batch_size=8, latent_activation="linear",
+                                forest_params={"n_estimators": 4}, seed=3).fit(data.X, data.images)
+    assert pipe.forest_.n_estimators == 4 and pipe.autoencoder_.latent_activation == "linear"
     r, g = pipe.predict_rdf("SiO2", "ZnO", 7.5, "Zn-O")
     assert r.shape == g.shape == (64,) and (g >= 0).all()
-    pipe.save(tmp_path / "p")
-    again = pipeline.load_pipeline(tmp_path / "p")
+    pipe.save(tmp_path / "p", meta={"note": "test"})
+    again = pipeline.RDFPipeline.load(tmp_path / "p")
+    # every hyperparameter comes back, the bottleneck included (it once came back as ReLU)
+    assert again.get_params() == pipe.get_params()
+    assert again.autoencoder_.get_params() == pipe.autoencoder_.get_params()
     assert np.allclose(again.predict_rdf("SiO2", "ZnO", 7.5, "Zn-O")[1], g, atol=1e-5)
-    errors = pipeline.curve_errors(data.images[:3], data.images[:3])
-    assert (errors.image_mse == 0).all() and (errors.peak_position_error_A == 0).all()
     with pytest.raises(ValueError, match="pair B-O does not occur"):
         pipe.predict_rdf("SiO2", "ZnO", 7.5, "B-O")
     with pytest.raises(FileNotFoundError, match="no saved RDF pipeline"):
         pipeline.load_pipeline(tmp_path / "nothing")
+    with pytest.raises(ValueError, match="X has 3 rows but there are 23 images"):
+        pipeline.RDFPipeline(epochs=1).fit(data.X[:3], data.images)
+
+
+def test_pipeline_reuses_a_fitted_autoencoder():
+    from glasslib.pcf import autoencoder
+
+    data = dataset.load_rdf_dataset(_table())
+    ae = autoencoder.RDFAutoencoder(epochs=1, batch_size=8).fit(data.images)
+    pipe = pipeline.RDFPipeline(seed=0).fit(data.X, data.images, autoencoder=ae)
+    assert pipe.autoencoder_ is ae
+    assert np.allclose(pipe.predict_latent(data.X[:2]), pipe.forest_.predict(data.X[:2]))
+    with pytest.raises(ValueError, match="must be fitted"):
+        pipeline.RDFPipeline().fit(data.X, data.images, autoencoder=autoencoder.RDFAutoencoder())
+
+
+def test_curve_errors_are_zero_for_identical_images():
+    data = dataset.load_rdf_dataset(_table())
+    errors = evaluation.curve_errors(data.images[:3], data.images[:3])
+    assert (errors.image_mse == 0).all() and (errors.peak_position_error_A == 0).all()
+
+
+def test_shipped_pipeline_loads_with_its_hyperparameters():
+    pipe = pipeline.load_pipeline()
+    assert pipe.get_params()["epochs"] == 800 and pipe.autoencoder_.latent_activation == "relu"
+    r, g = pipe.predict_rdf("SiO2", "ZnO", 10, "Si-O")
+    assert 1.5 < r[np.argmax(g)] < 1.75      # the Si-O bond of silica, from the shipped model
 
 
 def test_pair_kinds_follow_the_dopant_cation():
     rows = pd.DataFrame({"dopant": ["none", "TiO2", "TiO2", "TiO2", "BaO", "ZnO", "ZnO"],
                          "pair": ["Si-O", "Si-O", "Ti-O", "Ti-Ti", "Ba-Ba", "Si-Zn", "O-O"]})
-    assert list(pipeline.pair_kinds(rows)) == ["base", "base", "dopant-other", "dopant-dopant",
+    assert list(dataset.pair_kinds(rows)) == ["base", "base", "dopant-other", "dopant-dopant",
                                                "dopant-dopant", "dopant-other", "base"]
 
 
 def test_image_mse_is_per_image():
     true = np.zeros((3, 4, 4), np.float32)
     pred = true + np.array([0.0, 0.1, 0.3], np.float32)[:, None, None]
-    assert np.allclose(pipeline.image_mse(true, pred), [0.0, 0.01, 0.09])
+    assert np.allclose(evaluation.image_mse(true, pred), [0.0, 0.01, 0.09])

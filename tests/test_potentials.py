@@ -1,6 +1,6 @@
 import pytest
 
-from glasslib.potentials import lammps_pair_commands, load_potential
+from glasslib.pcf.potentials import lammps_pair_commands, load_potential
 
 
 def test_every_pair_of_every_element_is_covered_and_cited():

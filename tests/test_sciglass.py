@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glasslib import paths, sciglass
+from glasslib import paths
+from glasslib.tg import sciglass
 
 
 def _raw_frame(rows):

@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from glasslib.screening import PAPER_COMPONENTS, SimplexGrid, count_compositions, screen
-from glasslib.sciglass import COMPONENTS
+from glasslib.tg.screening import PAPER_COMPONENTS, SimplexGrid, count_compositions, screen
+from glasslib.tg.sciglass import COMPONENTS
 
 
 def test_paper_grid_size():
@@ -15,7 +15,7 @@ def test_paper_grid_size():
 
 
 def _brute(k, units, lo, hi):
-    return {c for c in itertools.product(*(range(l, h + 1) for l, h in zip(lo, hi))) if sum(c) == units}
+    return {c for c in itertools.product(*(range(a, b + 1) for a, b in zip(lo, hi))) if sum(c) == units}
 
 
 @pytest.mark.parametrize("block", [1, 7, 1000])

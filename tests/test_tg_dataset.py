@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from glasslib import tg_dataset
-from glasslib.sciglass import load_clean
+from glasslib.tg import dataset as tg_dataset
+from glasslib.tg.sciglass import load_clean
 
 TABLE = load_clean()
 

@@ -64,7 +64,7 @@ def compare_on_band(problem, dgn_params: dict, models=PAPER_BASELINES + MODERN_B
     TgProblem; one record per model with its fit time."""
     import time
 
-    from .deepglassnet import DeepGlassNetClassifier
+    from .model import DeepGlassNetClassifier
     from .metrics import auc, precision_at_k
 
     records = []
@@ -125,11 +125,11 @@ def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | No
     import pandas as pd
     from tqdm.auto import tqdm
 
-    from .tg_dataset import TgProblem, _check_band, load_clean
+    from .dataset import TgProblem, check_band, load_clean
 
     dgn_params = dict(dgn_params or {})
     settings = _settings(dgn_params, models, svm_max_train, k, seed)
-    bands = [_check_band(b) for b in bands]
+    bands = [check_band(b) for b in bands]
     done = _read_cache(Path(cache), settings) if cache else {}
     todo = [(s, b) for s in splits for b in bands if (s, _band_name(b)) not in done]
     if cache:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
+from .. import paths
 
 GLASSPY_VERSION = "0.4.0"
 WHEEL_NAME = f"glasspy-{GLASSPY_VERSION}-py3-none-any.whl"
@@ -69,6 +69,7 @@ def raw_bytes(path: str | os.PathLike | None = None) -> tuple[bytes, str]:
     source = Path(path) if path else wheel_path()
     if not source.exists():
         raise FileNotFoundError(f"raw SciGlass file {source} does not exist")
+    paths.record_input(source)           # the figure's provenance names the raw file read
     if source.suffix == ".whl":
         try:
             with zipfile.ZipFile(source) as wheel:

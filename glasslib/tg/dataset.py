@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
+from .. import paths
 from .sciglass import COMPONENTS, load_clean
 
 SPLITS = ("random", "publication")
@@ -53,12 +53,14 @@ def make_splits(table: pd.DataFrame | None = None, seed: int = 0, save: bool = T
 
 
 def load_split(kind: str = "random", seed: int = 0, n_rows: int | None = None):
-    """(train_idx, val_idx) from the saved index file (made on first use)."""
+    """(train_idx, val_idx) from the saved index file. A missing file is an error, never
+    silently remade: `glasslib sciglass-build` writes the splits."""
     if kind not in SPLITS:
         raise ValueError(f"split {kind!r} is not known; choose one of {', '.join(SPLITS)}")
     path = split_path(kind, seed)
     if not path.exists():
-        return make_splits(seed=seed)[kind]
+        raise FileNotFoundError(f"{path} is missing; make it with tg.dataset.make_splits(seed={seed}) "
+                                "or `glasslib sciglass-build`")
     with np.load(paths.record_input(path)) as saved:
         if n_rows is not None and int(saved["n_rows"]) != n_rows:
             raise ValueError(f"{path} was made for {int(saved['n_rows'])} rows, the table has {n_rows}")
@@ -67,12 +69,12 @@ def load_split(kind: str = "random", seed: int = 0, n_rows: int | None = None):
 
 def band_labels(tg_celsius, band: tuple[float, float]) -> np.ndarray:
     """1 where a <= Tg < b, else 0. Half-open so that adjacent bands partition the Tg axis."""
-    a, b = _check_band(band)
+    a, b = check_band(band)
     tg = np.asarray(tg_celsius, dtype=float)
     return ((tg >= a) & (tg < b)).astype(np.int64)
 
 
-def _check_band(band) -> tuple[float, float]:
+def check_band(band) -> tuple[float, float]:
     try:
         a, b = (float(v) for v in band)
     except (TypeError, ValueError) as err:
@@ -87,7 +89,7 @@ class TgProblem:
 
     def __init__(self, band, split: str = "random", seed: int = 0, table: pd.DataFrame | None = None):
         self.table = load_clean() if table is None else table
-        self.band = _check_band(band)
+        self.band = check_band(band)
         self.split = split
         train, val = load_split(split, seed, n_rows=len(self.table))
         X = self.table[list(COMPONENTS)].to_numpy(np.float32)

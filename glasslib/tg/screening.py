@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
+from .. import paths
 from .sciglass import COMPONENTS
 
 # The 12 oxides of the paper's experiments (§IV.B: SiO2, Al2O3, B2O3, Na2O, K2O, Li2O, ZnO,
@@ -163,30 +163,25 @@ def save_table(table: pd.DataFrame, path: str | os.PathLike) -> Path:
     return path
 
 
-MODELS = paths.DATA / "models"
-
-
 def model_path(band) -> Path:
-    return MODELS / f"deepglassnet_{float(band[0]):g}-{float(band[1]):g}C.pt"
+    return paths.MODELS / f"deepglassnet_{float(band[0]):g}-{float(band[1]):g}C.pt"
 
 
-def model_for_band(band, path: str | os.PathLike | None = None, train_if_missing: bool = True):
-    """A DeepGlassNet for `band`: the file at `path`, else the one shipped in data/models/,
-    else one trained now on the random-split training rows (and saved there)."""
-    from .deepglassnet import DeepGlassNetClassifier
-    from .tg_dataset import TgProblem
+def model_for_band(band, path: str | os.PathLike | None = None):
+    """The saved DeepGlassNet for `band`: the file at `path`, else the one shipped in
+    data/models/. Never trains behind the caller's back; a model trained for another band is
+    refused."""
+    from .dataset import check_band
+    from .model import DeepGlassNetClassifier
 
-    if path is not None:
-        if not Path(path).exists():
-            raise FileNotFoundError(f"model file {path} does not exist")
-        return DeepGlassNetClassifier.load(path)
-    shipped = model_path(band)
-    if shipped.exists():
-        return DeepGlassNetClassifier.load(shipped)
-    if not train_if_missing:
-        raise FileNotFoundError(f"no saved model for band {band} at {shipped}")
-    problem = TgProblem(band)  # validates the band
-    print(f"no saved model for band {band}; training one ({shipped.name}) ...")
-    model = DeepGlassNetClassifier(band=problem.band).fit(problem.X_train, problem.y_train, progress=True)
-    model.save(shipped)
+    band = check_band(band)
+    file = Path(path) if path is not None else model_path(band)
+    if not file.exists():
+        shipped = sorted(p.name for p in paths.MODELS.glob("deepglassnet_*.pt"))
+        raise FileNotFoundError(f"no model file {file}; train one for {band[0]:g}-{band[1]:g} °C "
+                                f"(notebook 03) or pass --model; shipped: {', '.join(shipped)}")
+    model = DeepGlassNetClassifier.load(file)
+    if model.band is not None and tuple(map(float, model.band)) != band:
+        raise ValueError(f"model {file.name} was trained for band {model.band[0]:g}-{model.band[1]:g} °C, "
+                         f"not the requested {band[0]:g}-{band[1]:g} °C")
     return model

@@ -13,12 +13,13 @@ paper-faithful numbers use). benchmarks/rdf_autoencoder_variants.py compares the
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 
-from . import paths
+from .. import paths
 
 ENCODER_FILTERS = (64, 32, 32, 16, 16, 8)
 DECODER_FILTERS = (8, 16, 16, 32, 32, 64)
@@ -32,7 +33,8 @@ def _check_activation(name: str) -> str:
     return name
 
 
-def build_encoder(size: int = 64, latent_activation: str = "relu"):
+def build_encoder(size: int = 64, latent_activation: str = "relu", seed: int = 0):
+    """Six conv + pool stages, 64x64x1 -> 8 numbers; weights drawn from `seed`."""
     import keras
     from keras import layers
 
@@ -41,30 +43,35 @@ def build_encoder(size: int = 64, latent_activation: str = "relu"):
     x = inputs
     for i, filters in enumerate(ENCODER_FILTERS):
         activation = latent_activation if i == len(ENCODER_FILTERS) - 1 else "relu"
-        x = layers.Conv2D(filters, 3, padding="same", activation=activation, name=f"conv{i + 1}")(x)
+        x = layers.Conv2D(filters, 3, padding="same", activation=activation, name=f"conv{i + 1}",
+                          kernel_initializer=keras.initializers.GlorotUniform(seed + i))(x)
         x = layers.MaxPooling2D(2, name=f"pool{i + 1}")(x)
     latent = layers.Flatten(name="latent")(x)
     return keras.Model(inputs, latent, name="encoder")
 
 
-def build_decoder(size: int = 64):
+def build_decoder(size: int = 64, seed: int = 0):
+    """8 numbers -> six transposed conv + upsampling stages -> one sigmoid channel."""
     import keras
     from keras import layers
 
     latent = keras.Input((LATENT_DIM,), name="latent_vector")
     x = layers.Reshape((1, 1, LATENT_DIM))(latent)
     for i, filters in enumerate(DECODER_FILTERS):
-        x = layers.Conv2DTranspose(filters, 3, padding="same", activation="relu", name=f"deconv{i + 1}")(x)
+        x = layers.Conv2DTranspose(filters, 3, padding="same", activation="relu", name=f"deconv{i + 1}",
+                                   kernel_initializer=keras.initializers.GlorotUniform(seed + 100 + i))(x)
         x = layers.UpSampling2D(2, name=f"up{i + 1}")(x)
-    outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="to_gray")(x)
+    outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="to_gray",
+                            kernel_initializer=keras.initializers.GlorotUniform(seed + 200))(x)
     return keras.Model(latent, outputs, name="decoder")
 
 
-def build_autoencoder(size: int = 64, learning_rate: float = 1e-3, latent_activation: str = "relu"):
+def build_autoencoder(size: int = 64, learning_rate: float = 1e-3, latent_activation: str = "relu",
+                      seed: int = 0):
     """(autoencoder, encoder, decoder), compiled with Adam and MSE."""
     import keras
 
-    encoder, decoder = build_encoder(size, latent_activation), build_decoder(size)
+    encoder, decoder = build_encoder(size, latent_activation, seed), build_decoder(size, seed)
     inputs = keras.Input((size, size, 1))
     model = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
@@ -72,24 +79,36 @@ def build_autoencoder(size: int = 64, learning_rate: float = 1e-3, latent_activa
 
 
 class RDFAutoencoder:
-    """Fit/encode/decode wrapper with save/load (one .keras file per part)."""
+    """Fit/encode/decode wrapper with save/load (encoder, decoder and hyperparameters)."""
 
     def __init__(self, epochs: int = 800, batch_size: int = 16, learning_rate: float = 1e-3, seed: int = 0,
                  latent_activation: str = "relu"):
-        self.epochs, self.batch_size, self.learning_rate, self.seed = epochs, batch_size, learning_rate, seed
+        if int(epochs) != epochs or epochs < 1:
+            raise ValueError(f"epochs {epochs!r} must be a positive integer")
+        if int(batch_size) != batch_size or batch_size < 1:
+            raise ValueError(f"batch_size {batch_size!r} must be a positive integer")
+        self.epochs, self.batch_size, self.learning_rate, self.seed = int(epochs), int(batch_size), learning_rate, seed
         self.latent_activation = _check_activation(latent_activation)
 
-    def fit(self, images, validation_images=None, verbose: int = 0):
-        import keras
+    def get_params(self) -> dict:
+        return {"epochs": self.epochs, "batch_size": self.batch_size, "learning_rate": self.learning_rate,
+                "seed": self.seed, "latent_activation": self.latent_activation}
 
-        keras.utils.set_random_seed(self.seed)
+    def fit(self, images, validation_images=None, verbose: int = 0):
         x = _as_batch(images)
         self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate,
-                                                                      self.latent_activation)
+                                                                      self.latent_activation, self.seed)
         val = None if validation_images is None else (_as_batch(validation_images),) * 2
-        history = self.model_.fit(x, x, epochs=self.epochs, batch_size=self.batch_size, shuffle=True,
-                                  validation_data=val, verbose=verbose)
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        # each epoch's order comes from the estimator's own generator: no global reseeding, the
+        # caller's random state is left alone and the same seed gives the same numbers
+        rng = np.random.default_rng(self.seed)
+        self.history_ = {}
+        for epoch in range(self.epochs):
+            order = rng.permutation(len(x))
+            step = self.model_.fit(x[order], x[order], batch_size=self.batch_size, epochs=epoch + 1,
+                                   initial_epoch=epoch, shuffle=False, validation_data=val, verbose=verbose)
+            for key, values in step.history.items():
+                self.history_.setdefault(key, []).extend(float(v) for v in values)
         return self
 
     def encode(self, images) -> np.ndarray:
@@ -110,18 +129,28 @@ class RDFAutoencoder:
         return float(np.mean((self.reconstruct(x) - x) ** 2))
 
     def save(self, folder: str | os.PathLike) -> Path:
+        """encoder.keras, decoder.keras and params.json (hyperparameters and loss history)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.encoder_.save(folder / "encoder.keras")
         self.decoder_.save(folder / "decoder.keras")
+        body = {"params": self.get_params(), "history": getattr(self, "history_", None)}
+        (folder / "params.json").write_text(json.dumps(body) + "\n")
         return folder
 
     @classmethod
     def load(cls, folder: str | os.PathLike) -> "RDFAutoencoder":
+        """A saved autoencoder with the hyperparameters it was trained with."""
         import keras
 
         folder = Path(folder)
-        ae = cls()
+        params_file = folder / "params.json"
+        if not params_file.exists():
+            raise FileNotFoundError(f"no saved autoencoder in {folder} (params.json is missing)")
+        saved = json.loads(paths.record_input(params_file).read_text())
+        ae = cls(**saved["params"])
+        if saved.get("history"):
+            ae.history_ = saved["history"]
         ae.encoder_ = keras.models.load_model(paths.record_input(folder / "encoder.keras"))
         ae.decoder_ = keras.models.load_model(paths.record_input(folder / "decoder.keras"))
         return ae

@@ -1,0 +1,294 @@
+"""The MD campaign: many glasses, one single-threaded LAMMPS per dask worker, resumable.
+
+Each finished run is written atomically to <root>/<name>/ (meta.json written last inside a
+temporary folder that is then renamed), so a killed campaign never leaves a partial glass
+counted as done; its leftovers are removed and the glass is redone. Beside the RDFs each run
+keeps its provenance: the LAMMPS input, the compressed log, a few compressed production
+frames, the potential's SHA-256 and the glasslib version, so every check can be recomputed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__, paths
+from . import structure
+from .compositions import ATOMIC_MASS, Glass, campaign_grid
+from .md import Protocol, run_glass
+from .potentials import DEFAULT_POTENTIAL, NB3B_FILE
+from .rdf import coordination_numbers, first_peak, partial_rdfs
+
+FRAMES_KEPT = 5   # production frames stored with each glass (compressed), for recomputing checks
+
+# the campaign protocol: 10 ps melt, 50 K/ps quench (94 ps), 15 ps relax, 20 ps production
+CAMPAIGN_PROTOCOL = Protocol(melt_ps=10.0, quench_rate_K_per_ps=50.0, relax_ps=15.0,
+                             production_ps=20.0, frame_every_ps=0.2)
+GLASSES_DIR = paths.MD_GLASSES
+RDF_TABLE = paths.MD_RDF_TABLE
+
+# Dataset version 2 (issue: a consistent potential with composition-dependent boron, constant-
+# pressure quench): BMP potential, melt at 4000 K, NPT quench; the rate comes from the study.
+V2_ROOT = paths.DATA / "md-v2"
+STUDY_DIR = V2_ROOT / "quench-study"
+STUDY_RATES_K_PER_PS = (50.0, 20.0, 10.0, 5.0)
+STUDY_SEEDS = (1, 2)
+STUDY_PROTOCOL = Protocol(melt_K=4000.0, melt_ps=10.0, quench_rate_K_per_ps=50.0, relax_ps=20.0,
+                          production_ps=20.0, frame_every_ps=0.2, quench_ensemble="npt")
+
+
+@dataclass(frozen=True)
+class MDRun:
+    """One simulation of the campaign: a glass, its protocol and seed, stored as root/<name>/."""
+
+    name: str
+    glass: Glass
+    protocol: Protocol
+    seed: int = 1
+
+
+def quench_study_runs(rates=STUDY_RATES_K_PER_PS, seeds=STUDY_SEEDS) -> list[MDRun]:
+    """Both undoped glasses at every quench rate and seed, cheapest (fastest quench) first."""
+    runs = []
+    for rate in sorted(rates, reverse=True):
+        for seed in seeds:
+            for base in ("SiO2", "NBS"):
+                protocol = replace(STUDY_PROTOCOL, quench_rate_K_per_ps=float(rate))
+                runs.append(MDRun(f"{Glass(base).name}__{rate:g}Kps__seed{seed}", Glass(base), protocol, seed))
+    return runs
+
+
+def glass_dir(glass: Glass, root: Path = GLASSES_DIR) -> Path:
+    return Path(root) / glass.name
+
+
+def is_finished(glass: Glass, root: Path = GLASSES_DIR) -> bool:
+    return (glass_dir(glass, root) / "meta.json").exists()
+
+
+def simulate_and_store(glass: Glass, root: str | os.PathLike = GLASSES_DIR, n_atoms: int = 1000,
+                       protocol: Protocol = CAMPAIGN_PROTOCOL, seed: int = 1,
+                       keep_workdir: bool = False, name: str | None = None,
+                       potential: str = DEFAULT_POTENTIAL) -> dict:
+    """MD + OVITO RDFs + structure checks of one glass, stored atomically under root/<name>/
+    (name defaults to the glass's name; replicas and protocol variants pass their own)."""
+    name = name or glass.name
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / name
+    staging = root / f".{name}.partial"
+    shutil.rmtree(staging, ignore_errors=True)  # leftovers of an interrupted run
+    workdir = Path(tempfile.mkdtemp(prefix=f"md-{name}-"))
+    try:
+        meta = run_glass(glass, workdir, n_atoms=n_atoms, protocol=protocol, seed=seed, potential=potential)
+        meta["name"] = name
+        meta["glasslib_version"] = __version__
+        meta["potential_sha256"] = paths.sha256_of(paths.POTENTIALS / f"{potential}.json")
+        meta["structure"] = structure_summary(workdir / "production.dump", meta["atom_counts"])
+        meta["density_log"] = density_log(workdir / "log.lammps")
+        rdf = partial_rdfs(workdir / "production.dump")
+        meta["rdf_frames"] = int(rdf.attrs["n_frames"])
+        meta["coordination_numbers"] = coordination_numbers(rdf, meta["atom_counts"],
+                                                            meta["box_lengths_angstrom"])
+        meta["first_peaks_angstrom"] = {
+            p: first_peak(rdf["r_angstrom"], rdf[p])[0] for p in rdf.columns[1:]}
+        meta["ovito_version"] = _ovito_version()
+        staging.mkdir()
+        rdf.to_csv(staging / "rdf.csv.gz", index=False, float_format="%.5g")
+        for source, target in (("final.data", "final.data.gz"), ("log.lammps", "log.lammps.gz")):
+            with open(workdir / source, "rb") as src, open(staging / target, "wb") as raw, \
+                    gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as dst:
+                shutil.copyfileobj(src, dst)
+        shutil.copy(workdir / "in.lammps", staging / "in.lammps")
+        if (workdir / NB3B_FILE).exists():
+            shutil.copy(workdir / NB3B_FILE, staging / NB3B_FILE)
+        _keep_frames(workdir / "production.dump", staging / "frames.dump.gz", FRAMES_KEPT)
+        meta["sha256"] = {f.name: paths.sha256_of(f) for f in sorted(staging.iterdir())}
+        (staging / "meta.json").write_text(json.dumps(meta, indent=1, default=float))
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(staging, final)
+        return meta
+    finally:
+        if not keep_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def structure_summary(dump: Path, counts: dict[str, int]) -> dict:
+    """The checks a glass scientist asks for, over every production frame: density, N4 and
+    the B coordination histogram, oxygen species, the Si-O-Si angle, the neutron FSDP."""
+    frames = structure.read_dump(dump)
+    out = {"frames": len(frames),
+           "density_g_cm3": float(sum(structure.density_g_cm3(f, ATOMIC_MASS) for f in frames) / len(frames)),
+           "oxygen": structure.oxygen_species(frames)}
+    if counts.get("B"):
+        out["n4"] = structure.n4(frames)
+        out["boron_coordination"] = structure.coordination_histogram(frames, "B")
+    if counts.get("Si", 0) > 1:
+        angles = structure.tot_angles(frames, "Si")
+        if len(angles):
+            out["si_o_si_mean_deg"] = float(angles.mean())
+            out["si_o_si_sd_deg"] = float(angles.std())
+    q, s, n = structure.neutron_sq_direct(frames)
+    try:
+        out["fsdp_per_angstrom"] = structure.fsdp_fit(q, s, n)
+    except (RuntimeError, ValueError):          # no peak to fit (e.g. a tiny test box)
+        out["fsdp_per_angstrom"] = None
+    out["neutron_sq"] = {"q_per_angstrom": [round(float(v), 3) for v in q], "s": [round(float(v), 4) for v in s],
+                         "vectors": [int(v) for v in n]}
+    return out
+
+
+def density_log(log: Path) -> dict:
+    """Density (g/cm3) against time (ps) from the thermo lines of the run after the quench:
+    the relaxation at 300 K and the production, to show the density converged."""
+    rows, block = [], []
+    for line in log.read_text().splitlines():
+        parts = line.split()
+        if parts[:2] == ["Step", "Temp"]:
+            block = []
+            rows.append(block)
+        elif block is not None and len(parts) == 5:
+            try:
+                block.append([float(v) for v in parts])
+            except ValueError:
+                block = None
+    # the last two thermo blocks are the relaxation and the production
+    tail = [r for b in rows[-2:] if b for r in b]
+    if not tail:
+        return {}
+    step0 = tail[0][0]
+    return {"t_ps": [round((r[0] - step0) / 1000.0, 3) for r in tail], "density_g_cm3": [round(r[3], 5) for r in tail]}
+
+
+def _keep_frames(dump: Path, target: Path, keep: int) -> None:
+    """Copy `keep` evenly spaced frames of a LAMMPS dump into a gzip file."""
+    text = dump.read_text().split("ITEM: TIMESTEP\n")[1:]
+    pick = sorted({round(i * (len(text) - 1) / max(keep - 1, 1)) for i in range(keep)}) if text else []
+    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+        for i in pick:
+            handle.write(("ITEM: TIMESTEP\n" + text[i]).encode())
+
+
+def _ovito_version() -> str:
+    import ovito
+
+    return ".".join(map(str, ovito.version))
+
+
+def _task(run: MDRun, root: str, n_atoms: int) -> dict:
+    try:
+        meta = simulate_and_store(run.glass, root, n_atoms, run.protocol, run.seed, name=run.name)
+        return {"glass": run.name, "ok": True, "minutes": meta["wall_seconds"] / 60}
+    except Exception as err:  # reported, the campaign goes on
+        return {"glass": run.name, "ok": False, "error": f"{err}\n{traceback.format_exc()[-2000:]}"}
+
+
+def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = GLASSES_DIR,
+                 n_atoms: int = 1000, protocol: Protocol = CAMPAIGN_PROTOCOL, seed: int = 1,
+                 scheduler: str | None = None, n_workers: int | None = None,
+                 commit: bool = False, progress: bool = True, runs: list[MDRun] | None = None,
+                 rdf_table: bool = True) -> list[dict]:
+    """Run every unfinished glass (or every unfinished `runs` entry) on dask; returns one
+    status dict per run.
+
+    scheduler: address of an existing dask scheduler (e.g. from dask-jobqueue); without
+    it a LocalCluster with one single-threaded worker process per core is started.
+    commit: git-commit each finished glass (and the refreshed RDF table) as it arrives.
+    """
+    from dask.distributed import Client, LocalCluster, as_completed
+    from tqdm.auto import tqdm
+
+    if runs is None:
+        glasses = campaign_grid() if glasses is None else glasses
+        runs = [MDRun(g.name, g, protocol, seed) for g in glasses]
+    root = Path(root)
+    todo = [r for r in runs if not (root / r.name / "meta.json").exists()]
+    print(f"{len(runs) - len(todo)} of {len(runs)} runs already finished; {len(todo)} to run")
+    if not todo:
+        if rdf_table:
+            write_rdf_table(root)
+        return []
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        workers = n_workers or os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1,
+                               processes=True, dashboard_address=None,
+                               env={"OMP_NUM_THREADS": "1"})
+        client = Client(cluster)
+    results = []
+    try:
+        # priority keeps the interleaved grid order (dask otherwise picks its own order)
+        futures = [client.submit(_task, r, str(root), n_atoms, key=f"glass-{r.name}",
+                                 pure=False, priority=len(todo) - i) for i, r in enumerate(todo)]
+        bar = tqdm(total=len(futures), desc="glasses", unit="glass", disable=not progress)
+        for future in as_completed(futures):
+            status = future.result()
+            results.append(status)
+            bar.update(1)
+            if status["ok"]:
+                bar.set_postfix_str(f"{status['glass']} {status['minutes']:.1f} min")
+                if rdf_table:
+                    write_rdf_table(root)
+                if commit:
+                    _git_commit(root, f"MD campaign: {status['glass']}")
+            else:
+                print(f"FAILED {status['glass']}:\n{status['error']}")
+        bar.close()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return results
+
+
+def load_glasses(root: str | os.PathLike = GLASSES_DIR) -> list[dict]:
+    """Metadata of every finished glass (folders with meta.json)."""
+    root = Path(root)
+    return [json.loads(paths.record_input(d / "meta.json").read_text())
+            for d in sorted(root.iterdir()) if (d / "meta.json").exists()] if root.exists() else []
+
+
+def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None = None) -> pd.DataFrame:
+    """Long table (glass, base, dopant, mol_percent, pair, r_angstrom, g) of every finished glass."""
+    root = Path(root)
+    target = Path(target) if target else root.parent / "rdf_table.csv.gz"
+    frames = []
+    for meta in load_glasses(root):
+        rdf = pd.read_csv(root / meta["glass"] / "rdf.csv.gz")
+        long = rdf.melt(id_vars="r_angstrom", var_name="pair", value_name="g")
+        long.insert(0, "mol_percent", meta["mol_percent"])
+        long.insert(0, "dopant", meta["dopant"] or "none")
+        long.insert(0, "base", meta["base"])
+        long.insert(0, "glass", meta["glass"])
+        frames.append(long)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["glass", "base", "dopant", "mol_percent", "pair", "r_angstrom", "g"])
+    tmp = target.with_suffix(".tmp")
+    table.to_csv(tmp, index=False, float_format="%.5g", compression="gzip")
+    os.replace(tmp, target)
+    return table
+
+
+def _git_commit(root: Path, message: str, tries: int = 5) -> None:
+    data_dir = root.parent
+    for attempt in range(tries):
+        add = subprocess.run(["git", "add", str(data_dir)], cwd=paths.ROOT, capture_output=True, text=True)
+        done = add.returncode == 0 and subprocess.run(
+            ["git", "commit", "-q", "-m", message, "--", str(data_dir)], cwd=paths.ROOT,
+            capture_output=True, text=True).returncode == 0
+        if done:
+            return
+        time.sleep(2 + 3 * attempt)  # another git process holds the index lock
+    print(f"warning: could not git-commit {data_dir} ({message})")

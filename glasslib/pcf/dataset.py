@@ -1,0 +1,93 @@
+"""Paper 1's dataset: every partial RDF of the MD campaign as a row with its curve, its 64x64
+image and its 58-number fingerprint; the paper's random 80/20 split over RDFs and a
+whole-glass split (beyond the paper)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import paths
+from .compositions import DOPANTS, OXIDE_ATOMS
+from .fingerprint import fingerprints
+from .images import rdf_to_image
+
+@dataclass
+class RDFDataset:
+    """Every partial RDF of the campaign as rows (glass, base, dopant, mol_percent, pair),
+    native curves (r, g), images and fingerprints."""
+
+    rows: pd.DataFrame
+    r: np.ndarray
+    g: np.ndarray          # (n, len(r))
+    images: np.ndarray     # (n, 64, 64)
+    X: np.ndarray          # (n, 58)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def subset(self, idx) -> "RDFDataset":
+        idx = np.asarray(idx)
+        return RDFDataset(self.rows.iloc[idx].reset_index(drop=True), self.r, self.g[idx],
+                          self.images[idx], self.X[idx])
+
+
+def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None) -> RDFDataset:
+    """Assemble the dataset from data/md/rdf_table.csv.gz (or a given long table)."""
+    if table is None or isinstance(table, (str, os.PathLike)):
+        path = Path(table or paths.MD_RDF_TABLE)
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run `glasslib md-campaign` first")
+        table = pd.read_csv(paths.record_input(path))
+    table = table.copy()
+    table["dopant"] = table["dopant"].fillna("none")
+    keys = ["glass", "base", "dopant", "mol_percent", "pair"]
+    wide = table.pivot_table(index=keys, columns="r_angstrom", values="g", sort=True)
+    rows = wide.index.to_frame(index=False)
+    r = wide.columns.to_numpy(float)
+    g = wide.to_numpy(float)
+    images = np.stack([rdf_to_image(r, gi) for gi in g]) if len(g) else np.zeros((0, 64, 64))
+    X = fingerprints([(b, None if d == "none" else d, m, p) for b, d, m, p in
+                      rows[["base", "dopant", "mol_percent", "pair"]].itertuples(index=False)])
+    return RDFDataset(rows, r, g, images, X)
+
+
+def random_split(n: int, seed: int = 0, fraction: float = 0.2):
+    order = np.random.default_rng(seed).permutation(n)
+    n_test = max(1, int(round(fraction * n)))
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+def glass_split(rows: pd.DataFrame, seed: int = 0, fraction: float = 0.2):
+    """Whole glasses held out: every pair of a test glass is unseen in training. Undoped base
+    glasses always stay in training (they anchor the composition axis)."""
+    glasses = sorted(rows.loc[rows["dopant"] != "none", "glass"].unique())
+    rng = np.random.default_rng(seed)
+    n_test = max(1, int(round(fraction * rows["glass"].nunique())))
+    test_glasses = set(rng.choice(glasses, size=min(n_test, len(glasses)), replace=False))
+    is_test = rows["glass"].isin(test_glasses).to_numpy()
+    return np.nonzero(~is_test)[0], np.nonzero(is_test)[0]
+
+
+PAIR_KINDS = ("base", "dopant-other", "dopant-dopant")
+
+
+def pair_kinds(rows: pd.DataFrame) -> pd.Series:
+    """Each RDF's kind: both elements from the base glass, one from the dopant oxide, or both
+    the dopant cation (e.g. Ti-Ti). Dopant-dopant g(r) of a 1,000-atom glass rests on a few
+    dozen cations at most, so these curves are the noisiest and the hardest to reconstruct."""
+    cation = {d: next(el for el in OXIDE_ATOMS[d] if el != "O") for d in DOPANTS}
+
+    def kind(dopant: str, pair: str) -> str:
+        if dopant not in cation:
+            return "base"
+        hits = pair.split("-").count(cation[dopant])
+        return PAIR_KINDS[hits]
+
+    return pd.Series([kind(d, p) for d, p in zip(rows["dopant"], rows["pair"])], index=rows.index, name="kind")
+
+

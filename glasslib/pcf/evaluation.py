@@ -1,0 +1,50 @@
+"""How good is a predicted RDF image: per-image MSE, first-peak position and height errors,
+and the nearest-composition baseline that a model has to beat on unseen glasses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .dataset import RDFDataset
+from .images import image_to_rdf
+from .rdf import first_peak
+
+
+def image_mse(true_images, pred_images) -> np.ndarray:
+    """Mean squared pixel error of each image (images scaled to 0-1)."""
+    true_images, pred_images = np.asarray(true_images), np.asarray(pred_images)
+    return ((pred_images - true_images) ** 2).mean(axis=(-2, -1))
+
+
+def curve_errors(true_images, pred_images) -> pd.DataFrame:
+    """Per RDF: image MSE, first-peak position error (A) and height error (g units)."""
+    records = []
+    for t, p, mse in zip(true_images, pred_images, image_mse(true_images, pred_images)):
+        r, g_t = image_to_rdf(t)
+        _, g_p = image_to_rdf(p)
+        pos_t, h_t = first_peak(r, g_t)
+        pos_p, h_p = first_peak(r, g_p)
+        records.append({"image_mse": float(mse),
+                        "peak_position_error_A": abs(pos_p - pos_t),
+                        "peak_height_error": abs(h_p - h_t), "peak_height_true": h_t})
+    return pd.DataFrame(records)
+
+
+def nearest_composition_images(train: RDFDataset, test: RDFDataset) -> np.ndarray:
+    """Baseline: for each test RDF, the training RDF of the same pair from the glass with the
+    same base and dopant and the closest mol% (else the same base, closest mol%)."""
+    out = []
+    tr = train.rows
+    for row in test.rows.itertuples(index=False):
+        cand = tr[(tr["pair"] == row.pair) & (tr["base"] == row.base)]
+        same = cand[cand["dopant"] == row.dopant]
+        pool = same if len(same) else cand
+        if not len(pool):
+            pool = tr[tr["pair"] == row.pair]
+        if not len(pool):
+            out.append(np.zeros_like(test.images[0]))
+            continue
+        best = (pool["mol_percent"] - row.mol_percent).abs().idxmin()
+        out.append(train.images[tr.index.get_loc(best)])
+    return np.stack(out)

@@ -1,0 +1,123 @@
+"""The notebook run context: one object that carries a notebook's profile, seed and folders.
+
+    run = glasslib.notebook_run("06_rdf_autoencoder", profile, seed)
+    ...
+    run.save_fig(fig, "fig6a_ae_loss")        # shown inline by Jupyter, saved as PNG
+    run.save_metrics({"mse_validation": ...})  # figures/<stem>/[full/]metrics.json
+
+It seeds every generator once (`seeds.set_seed`), sets the PyTorch thread count, and knows
+where this profile's figures and models go. Each figure gets a provenance entry with the data
+files (SHA-256) read during this run and the glasslib version. Nothing is passed through
+environment variables.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, paths, seeds
+
+PROFILES = ("quick", "full")
+DPI = 150
+
+
+def check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        raise ValueError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
+    return profile
+
+
+@dataclass
+class NotebookRun:
+    """Profile, seed and output folders of one notebook run (see the module docstring)."""
+
+    notebook: str
+    profile: str = "quick"
+    seed: int = 0
+    threads: int | None = None
+    inputs: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self):
+        check_profile(self.profile)
+        if not self.notebook or "/" in self.notebook:
+            raise ValueError(f"notebook {self.notebook!r} must be a notebook stem such as '06_rdf_autoencoder'")
+        self.seed = seeds.set_seed(self.seed)
+        self.threads = seeds.set_threads(self.threads)
+        paths.start_recording(self.inputs)
+
+    @property
+    def full(self) -> bool:
+        return self.profile == "full"
+
+    def pick(self, quick, full):
+        """The quick- or full-profile value of a setting: run.pick(60, 800)."""
+        return full if self.full else quick
+
+    @property
+    def figure_dir(self) -> Path:
+        """figures/<stem>/ for the quick profile, figures/<stem>/full/ for the full one."""
+        folder = paths.figures_root() / self.notebook
+        folder = folder / "full" if self.full else folder
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def model_dir(self, name: str) -> Path:
+        """Where this run saves a trained model: data/models/<name> for the full profile
+        (the shipped models), a git-ignored cache folder for the quick one."""
+        root = paths.MODELS if self.full else paths.CACHE / "models"
+        return root / name
+
+    def save_fig(self, fig, name: str, inputs=None) -> None:
+        """Save `fig` as figures/<stem>/[full/]<name>.png and note its provenance.
+
+        Returns nothing, so the cell shows the figure itself (inline backend), not a path.
+        `inputs` (paths) replaces the default provenance: every data file read in this run.
+        """
+        if not name or "/" in name:
+            raise ValueError(f"figure name {name!r} must be a plain file name")
+        target = self.figure_dir / (name if name.endswith(".png") else f"{name}.png")
+        fig.savefig(target, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        self.note_figure(target, inputs)
+
+    def note_figure(self, target: Path, inputs=None) -> None:
+        """Add a provenance entry for a figure file written in figure_dir by other means (e.g.
+        a rendered snapshot): notebook, profile, seed, glasslib version and input hashes."""
+        target = Path(target)
+        used = ({paths.relative(p): paths.sha256_of(p) for p in inputs} if inputs is not None
+                else dict(sorted(self.inputs.items())))
+        record = {"notebook": f"notebooks/{self.notebook}.ipynb", "profile": self.profile,
+                  "seed": self.seed, "glasslib": __version__, "inputs": used}
+        index = target.parent / "provenance.json"
+        entries = json.loads(index.read_text()) if index.exists() else {}
+        entries[target.name] = record
+        index.write_text(json.dumps(dict(sorted(entries.items())), indent=1) + "\n")
+
+    def save_metrics(self, metrics: dict) -> Path:
+        """figures/<stem>/[full/]metrics.json with the profile and seed added. Keep wall-clock
+        timings out: they change on every run and belong in printed output."""
+        target = self.figure_dir / "metrics.json"
+        body = {"profile": self.profile, "seed": self.seed, **metrics}
+        target.write_text(json.dumps(body, indent=1, default=_jsonable) + "\n")
+        return target
+
+    def load_metrics(self, notebook: str | None = None) -> dict:
+        """The metrics file of this profile for `notebook` (default: this one)."""
+        folder = paths.figures_root() / (notebook or self.notebook)
+        path = (folder / "full" if self.full else folder) / "metrics.json"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run notebook {notebook or self.notebook} first")
+        return json.loads(path.read_text())
+
+
+def _jsonable(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def notebook_run(notebook: str, profile: str = "quick", seed: int = 0, threads: int | None = None) -> NotebookRun:
+    """Start a notebook's run context (the first code cell of every numbered notebook)."""
+    return NotebookRun(notebook, profile, seed, threads)

@@ -1,0 +1,93 @@
+"""The notebook run context: folders per profile, figures with provenance, metrics, seeds."""
+
+import hashlib
+import json
+import random
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import glasslib  # noqa: E402
+from glasslib import paths  # noqa: E402
+
+
+@pytest.fixture
+def figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("GLASSLIB_FIGURES", str(tmp_path / "figures"))
+    return tmp_path / "figures"
+
+
+def test_save_fig_writes_png_with_provenance_of_this_runs_inputs(figures, tmp_path):
+    read_before = tmp_path / "earlier.csv"
+    read_before.write_text("x\n")
+    paths.record_input(read_before)           # read by another run: must not be listed
+    run = glasslib.notebook_run("99_test", "quick", seed=3)
+    data = tmp_path / "input.csv"
+    data.write_text("a,b\n1,2\n")
+    paths.record_input(data)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    assert run.save_fig(fig, "line") is None  # nothing for Jupyter to print instead of the figure
+    plt.close(fig)
+    target = figures / "99_test" / "line.png"
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    record = json.loads((figures / "99_test" / "provenance.json").read_text())["line.png"]
+    assert record["notebook"] == "notebooks/99_test.ipynb" and record["profile"] == "quick"
+    assert record["seed"] == 3 and record["glasslib"] == glasslib.__version__
+    assert record["inputs"] == {str(data.resolve()): hashlib.sha256(data.read_bytes()).hexdigest()}
+
+
+def test_full_profile_has_its_own_folders(figures):
+    run = glasslib.notebook_run("99_test", "full")
+    fig = plt.figure()
+    run.save_fig(fig, "x.png")
+    plt.close(fig)
+    assert (figures / "99_test" / "full" / "x.png").exists()
+    assert run.model_dir("m") == paths.MODELS / "m"
+    assert glasslib.notebook_run("99_test", "quick").model_dir("m") == paths.CACHE / "models" / "m"
+    assert run.pick(1, 2) == 2
+
+
+def test_metrics_carry_profile_and_seed(figures):
+    run = glasslib.notebook_run("99_test", "quick", seed=7)
+    run.save_metrics({"auc": np.float32(0.5)})
+    saved = json.loads((figures / "99_test" / "metrics.json").read_text())
+    assert saved == {"profile": "quick", "seed": 7, "auc": 0.5}
+    assert run.load_metrics() == saved
+
+
+def test_seeds_are_set_once_by_the_run():
+    glasslib.notebook_run("99_test", "quick", seed=11)
+    a = (random.random(), np.random.rand())
+    glasslib.notebook_run("99_test", "quick", seed=11)
+    assert (random.random(), np.random.rand()) == a
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"profile": "medium"}, "profile 'medium' is not known; choose one of quick, full"),
+    ({"seed": -1}, "seed -1 must be a non-negative integer"),
+    ({"notebook": "a/b"}, "must be a notebook stem"),
+])
+def test_bad_run_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        glasslib.notebook_run(**{"notebook": "99_test", **kwargs})
+
+
+@pytest.mark.parametrize("name", ["", "sub/fig"])
+def test_bad_figure_names(figures, name):
+    run = glasslib.notebook_run("99_test")
+    with pytest.raises(ValueError, match="plain file name"):
+        run.save_fig(plt.figure(), name)
+    plt.close("all")
+
+
+def test_library_writes_no_environment_variables():
+    """The profile and notebook travel in the run object, never through os.environ."""
+    sources = "\n".join(p.read_text() for p in (paths.ROOT / "glasslib").rglob("*.py"))
+    assert "GLASSLIB_PROFILE" not in sources and "GLASSLIB_NOTEBOOK" not in sources
+    writes = [line.strip() for line in sources.splitlines() if "os.environ[" in line and "=" in line.split("os.environ[")[1]]
+    assert not writes, writes
