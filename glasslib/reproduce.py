@@ -64,6 +64,19 @@ def sync_pair(notebook: Path) -> None:
     jupytext.write(text, notebook, fmt="ipynb")
 
 
+def _strip_injected(path: Path) -> None:
+    """Drop papermill's injected-parameters cell (it only repeats the defaults in the quick
+    profile) and its per-cell timing metadata, which would change on every run."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+
+
 def run(profile: str = "quick", names: list[str] | None = None, kernel: str | None = None) -> list[Path]:
     """Run the notebooks in order; return the written paths or raise ReproduceError."""
     import papermill as pm
@@ -98,6 +111,8 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        if profile == "quick":
+            _strip_injected(Path(tmp))     # the committed copy stays the pair of its .py source
         target = out_dir / nb.name
         os.replace(tmp, target)
         written.append(target)

@@ -94,13 +94,12 @@ class NotebookRun:
         entries[target.name] = record
         index.write_text(json.dumps(dict(sorted(entries.items())), indent=1) + "\n")
 
-    def save_metrics(self, metrics: dict) -> Path:
+    def save_metrics(self, metrics: dict) -> None:
         """figures/<stem>/[full/]metrics.json with the profile and seed added. Keep wall-clock
         timings out: they change on every run and belong in printed output."""
         target = self.figure_dir / "metrics.json"
         body = {"profile": self.profile, "seed": self.seed, **metrics}
         target.write_text(json.dumps(body, indent=1, default=_jsonable) + "\n")
-        return target
 
     def load_metrics(self, notebook: str | None = None) -> dict:
         """The metrics file of this profile for `notebook` (default: this one)."""

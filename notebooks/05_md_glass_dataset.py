@@ -44,7 +44,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 from glasslib import notebook_run, paths
-from glasslib.pcf import campaign, md, snapshot, validation
+from glasslib.pcf import campaign, md, snapshot, structure, validation
 from glasslib.pcf.compositions import Glass, campaign_grid
 
 run = notebook_run("05_md_glass_dataset", profile, seed)
@@ -123,6 +123,54 @@ summary_checks = checks.groupby("check").agg(n=("pass", "size"), passed=("pass",
                                              value_max=("value", "max"), low=("low", "first"), high=("high", "first"),
                                              experiment=("experiment", "first"))
 summary_checks.round(3)
+
+# %% [markdown]
+# ## Density against SciGlass, matched by composition
+#
+# `data/md/sciglass_density.csv` holds the measured density of every SciGlass glass whose composition
+# matches a campaign glass (base oxides within 2 mol%, the dopant within 30 % of its mol%; ODbL,
+# written by `glasslib md-density-reference`). Where SciGlass has a match, the MD density is compared
+# with its median; the windows for the undoped glasses are 2.5 % (silica) and 3 % (NBS).
+
+# %%
+reference = validation.load_density_reference()
+dens = summary[["glass", "density g/cm3"]].merge(reference, on="glass")
+dens = dens[dens.n > 0].assign(deviation_percent=lambda d: 100 * (d["density g/cm3"] / d.median_g_cm3 - 1))
+dens.round(3)
+
+# %% [markdown]
+# ## Dataset version 2 (in progress): BMP potential, constant-pressure quench, chosen quench rate
+#
+# The dataset above (v1) was made with Pedone's potential and a fixed Deng–Du B–O term, quenched at
+# 50 K/ps at constant volume: its boron stays three-coordinated (N4 about 0.29 in NBS, where the
+# Dell–Bray model and ¹¹B NMR give about 0.69). Version 2 uses the BMP force field (Bertani, Menziani,
+# Pedone 2021–2022: Pedone's model with a composition-dependent B–O well depth and screened three-body
+# terms; `data/potentials/bmp2022.json`) and quenches at constant pressure. Its quench rate is chosen
+# by the study below, both undoped glasses at 50, 20, 10 and 5 K/ps with two seeds each: the fastest
+# rate (never above 20 K/ps) whose N4, density and FSDP sit within 0.03, 1 % and 0.03 Å⁻¹ of the
+# 5 K/ps values. The study is resumable (`glasslib md-quench-study --commit`); each finished run lands
+# in `data/md-v2/quench-study/` with its input, log, frames and checks.
+
+# %%
+study = validation.study_table()
+print(f"{len(study)} of {len(campaign.quench_study_runs())} study runs finished; chosen rate: "
+      f"{validation.choose_rate(study) if len(study) else None}")
+if len(study):
+    fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
+    for glass, sub in study.groupby("glass"):
+        for ax, col, label in zip(axes, ["density_g_cm3", "n4", "fsdp_per_angstrom", "si_o_si_deg"],
+                                  ["density (g/cm³)", "N4 (B)", "FSDP (Å⁻¹)", "mean Si–O–Si angle (°)"]):
+            if sub[col].notna().any():
+                ax.plot(sub.rate_K_per_ps, sub[col], "o", label=glass)
+                ax.set(xscale="log", xlabel="quench rate (K/ps)", ylabel=label)
+    axes[0].axhline(2.20, color="grey", ls=":", label="silica, measured")
+    axes[0].axhline(2.52, color="grey", ls="--", label="NBS, SciGlass")
+    axes[1].axhline(structure.dell_bray_n4(1.0, 3.0), color="grey", ls="--", label="Dell–Bray")
+    axes[2].axhspan(1.40, 1.60, color="grey", alpha=0.2, label="silica, neutron")
+    for ax in axes:
+        ax.legend(fontsize=7)
+    run.save_fig(fig, "quench_rate_study")
+    display(validation.rate_summary(study).round(3))
 
 # %%
 n_rdfs = int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0

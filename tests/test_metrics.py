@@ -41,3 +41,17 @@ def test_precision_at_k():
 def test_bad_inputs(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_pr_auc_matches_average_precision_and_ranks():
+    from sklearn.metrics import average_precision_score
+
+    from glasslib.tg.metrics import pr_auc
+
+    rng = np.random.default_rng(3)
+    y = (rng.random(400) < 0.15).astype(int)
+    s = np.round(rng.normal(size=400) + 1.5 * y, 1)          # rounded: ties must be handled
+    assert pr_auc(s, y) == pytest.approx(average_precision_score(y, s), abs=1e-12)
+    assert pr_auc(y.astype(float), y) == 1.0                  # a perfect ranking
+    with pytest.raises(ValueError, match="at least one target"):
+        pr_auc(s, np.zeros(400, int))

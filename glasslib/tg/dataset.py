@@ -10,7 +10,10 @@ import pandas as pd
 from .. import paths
 from .sciglass import COMPONENTS, load_clean
 
-SPLITS = ("random", "publication")
+SPLITS = ("random", "publication", "composition", "extrapolation")
+# compositions equal after rounding the mass fractions to this many decimals are "identical"
+COMPOSITION_DECIMALS = 3
+EXTRAPOLATION_QUANTILE = 0.9
 VALIDATION_FRACTION = 0.2
 
 
@@ -35,6 +38,21 @@ def publication_split(groups, seed: int = 0, fraction: float = VALIDATION_FRACTI
     return np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
 
 
+def composition_groups(table: pd.DataFrame, decimals: int = COMPOSITION_DECIMALS) -> np.ndarray:
+    """An integer id per row; rows with identical (rounded) compositions share it."""
+    keys = table[list(COMPONENTS)].round(decimals).to_numpy()
+    _, ids = np.unique(keys, axis=0, return_inverse=True)
+    return ids.ravel()
+
+
+def extrapolation_split(tg_celsius, quantile: float = EXTRAPOLATION_QUANTILE):
+    """Train on every row below the `quantile` of Tg, validate on the rows above: can a model
+    find glasses hotter than any it was shown?"""
+    tg = np.asarray(tg_celsius, float)
+    cut = np.quantile(tg, quantile)
+    return np.nonzero(tg < cut)[0], np.nonzero(tg >= cut)[0]
+
+
 def split_path(kind: str, seed: int = 0) -> Path:
     return paths.SCIGLASS_SPLITS / f"{kind}_seed{seed}.npz"
 
@@ -43,7 +61,10 @@ def make_splits(table: pd.DataFrame | None = None, seed: int = 0, save: bool = T
     """Both splits of the cleaned table; saved as index files under data/sciglass/splits/."""
     table = load_clean() if table is None else table
     result = {"random": random_split(len(table), seed),
-              "publication": publication_split(table["publication_id"], seed)}
+              "publication": publication_split(table["publication_id"], seed),
+              # publication_split over composition ids: no composition on both sides
+              "composition": publication_split(composition_groups(table), seed),
+              "extrapolation": extrapolation_split(table["tg_celsius"])}
     if save:
         paths.SCIGLASS_SPLITS.mkdir(parents=True, exist_ok=True)
         for kind, (train, val) in result.items():

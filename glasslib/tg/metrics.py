@@ -35,6 +35,24 @@ def auc(scores, labels, ties: str = "paper") -> float:
     return float(wins / (len(pos) * len(neg)))
 
 
+def pr_auc(scores, labels) -> float:
+    """Area under the precision-recall curve (average precision): with 10-28 % positives it
+    shows what the ROC AUC hides, how clean the top of the ranking is."""
+    s, y = _check(scores, labels)
+    if not y.any():
+        raise ValueError("PR-AUC needs at least one target sample")
+    order = np.argsort(-s, kind="stable")
+    hits = y[order]
+    # average precision over the distinct score thresholds (ties share one threshold)
+    s_sorted = s[order]
+    last = np.r_[s_sorted[1:] != s_sorted[:-1], True]
+    tp = np.cumsum(hits)[last]
+    n = np.arange(1, len(s) + 1)[last]
+    precision = tp / n
+    recall_gain = np.diff(np.r_[0, tp]) / y.sum()
+    return float((precision * recall_gain).sum())
+
+
 def precision_at_k(scores, labels, k: int = 100) -> float:
     """Eq. (14): the fraction of targets among the k highest-scoring samples (stable order)."""
     s, y = _check(scores, labels)

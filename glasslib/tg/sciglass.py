@@ -79,6 +79,19 @@ def raw_bytes(path: str | os.PathLike | None = None) -> tuple[bytes, str]:
     return source.read_bytes(), source.name
 
 
+def read_raw_columns(columns: list[str], path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Any columns of the raw select_SciGK table (e.g. mol% 'SIO2' and 'DENSITY' in g/cm3)."""
+    data, where = raw_bytes(path)
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = archive.read(next(n for n in archive.namelist() if n.lower().endswith(".csv")))
+    header = pd.read_csv(io.BytesIO(data), sep="\t", nrows=0, encoding="latin-1").columns
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ValueError(f"{where}: no column(s) {missing}")
+    return pd.read_csv(io.BytesIO(data), sep="\t", usecols=columns, encoding="latin-1", low_memory=False)
+
+
 def read_raw(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """The raw select_SciGK table: ids, TG and the 18 weight-% columns."""
     return parse_raw(*raw_bytes(path))
