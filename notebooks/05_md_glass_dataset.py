@@ -155,22 +155,26 @@ dens.round(3)
 study = validation.study_table()
 print(f"{len(study)} of {len(campaign.quench_study_runs())} study runs finished; chosen rate: "
       f"{validation.choose_rate(study) if len(study) else None}")
-if len(study):
-    fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
-    for glass, sub in study.groupby("glass"):
-        for ax, col, label in zip(axes, ["density_g_cm3", "n4", "fsdp_per_angstrom", "si_o_si_deg"],
-                                  ["density (g/cm³)", "N4 (B)", "FSDP (Å⁻¹)", "mean Si–O–Si angle (°)"]):
-            if sub[col].notna().any():
-                ax.plot(sub.rate_K_per_ps, sub[col], "o", label=glass)
-                ax.set(xscale="log", xlabel="quench rate (K/ps)", ylabel=label)
-    axes[0].axhline(2.20, color="grey", ls=":", label="silica, measured")
-    axes[0].axhline(2.52, color="grey", ls="--", label="NBS, SciGlass")
-    axes[1].axhline(structure.dell_bray_n4(1.0, 3.0), color="grey", ls="--", label="Dell–Bray")
-    axes[2].axhspan(1.40, 1.60, color="grey", alpha=0.2, label="silica, neutron")
-    for ax in axes:
-        ax.legend(fontsize=7)
-    run.save_fig(fig, "quench_rate_study")
-    display(validation.rate_summary(study).round(3))
+# the figure shows the targets even before the first run has finished
+fig, axes = plt.subplots(1, 4, figsize=(15, 3.4), layout="constrained")
+columns = [("density_g_cm3", "density (g/cm³)"), ("n4", "N4 (B)"), ("fsdp_per_angstrom", "FSDP (Å⁻¹)"),
+           ("si_o_si_deg", "mean Si–O–Si angle (°)")]
+for ax, (col, label) in zip(axes, columns):
+    for glass, sub in study.groupby("glass") if len(study) else []:
+        if sub[col].notna().any():
+            ax.plot(sub.rate_K_per_ps, sub[col], "o", label=glass)
+    ax.set(xscale="log", xlim=(3, 80), xlabel="quench rate (K/ps)", ylabel=label)
+    ax.set_xticks(campaign.STUDY_RATES_K_PER_PS, [f"{r:g}" for r in campaign.STUDY_RATES_K_PER_PS])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+axes[0].axhline(2.20, color="grey", ls=":", label="silica, measured")
+axes[0].axhline(2.52, color="grey", ls="--", label="NBS, SciGlass")
+axes[1].axhline(structure.dell_bray_n4(1.0, 3.0), color="grey", ls="--", label="NBS, Dell–Bray")
+axes[2].axhspan(1.40, 1.60, color="grey", alpha=0.2, label="silica, neutron")
+axes[3].axhspan(144, 152, color="grey", alpha=0.2, label="silica, measured range")
+for ax in axes:
+    ax.legend(fontsize=7)
+run.save_fig(fig, "quench_rate_study")
+validation.rate_summary(study).round(3) if len(study) else "no study run has finished yet"
 
 # %%
 n_rdfs = int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0
