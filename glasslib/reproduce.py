@@ -55,10 +55,18 @@ def sync_pair(notebook: Path) -> None:
         return
     text = jupytext.read(source)
     stored = jupytext.read(notebook)
-    outputs = {cell.source: cell for cell in stored.cells if cell.cell_type == "code"}
+    # match cells by their content, so unchanged cells keep their id, outputs and count
+    pool = {}
+    for cell in stored.cells:
+        pool.setdefault((cell.cell_type, cell.source), []).append(cell)
     for cell in text.cells:
-        old = outputs.get(cell.source)
-        if cell.cell_type == "code" and old is not None:
+        matches = pool.get((cell.cell_type, cell.source))
+        if not matches:
+            continue
+        old = matches.pop(0)
+        if "id" in old:
+            cell["id"] = old["id"]
+        if cell.cell_type == "code":
             cell.outputs, cell.execution_count = old.get("outputs", []), old.get("execution_count")
     text.metadata = {**stored.metadata, **text.metadata}
     jupytext.write(text, notebook, fmt="ipynb")

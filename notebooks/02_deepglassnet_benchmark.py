@@ -25,7 +25,7 @@
 #
 # **Here, beyond the paper:** a gradient-boosting baseline (HGB), and every comparison on the paper's
 # random split **and** on a leave-publication-out split (no publication on both sides).
-# Choices the paper leaves open (all in `glasslib.deepglassnet`): σ of Eq. (1) = 0.05, embedding
+# Choices the paper leaves open (all in `glasslib.tg.model`): σ of Eq. (1) = 0.05, embedding
 # d = 8, rank f = 5, hidden 64, output 16, Adam lr 2e-3, batch 512 anchors, no temperature in Eq. (11);
 # SVM is fitted on a seeded subsample of at most 10,000 rows (RBF-SVM fitting is O(n²)).
 
