@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -110,31 +109,6 @@ def tot_angles(frames: list[Frame], former: str = "Si") -> np.ndarray:
     return np.asarray(angles)
 
 
-def neutron_structure_factor(r, partials: dict[str, np.ndarray], counts: dict[str, int], volume_A3: float,
-                             q=np.linspace(0.3, 12.0, 800)):
-    """Faber-Ziman neutron-weighted S(q) from partial g_ab(r) (pair labels 'A-B'):
-    S(q) = 1 + sum_ab c_a c_b b_a b_b [S_ab(q) - 1] / <b>^2 with
-    S_ab(q) - 1 = 4 pi rho int r^2 [g_ab(r) - 1] sin(qr)/(qr) L(r) dr, L the Lorch window
-    that damps the truncation ripples of a finite r range."""
-    r = np.asarray(r, float)
-    n = sum(counts.values())
-    rho = n / volume_A3
-    c = {el: k / n for el, k in counts.items()}
-    mean_b = sum(c[el] * NEUTRON_LENGTH_FM[el] for el in c)
-    r_max = r[-1]
-    lorch = np.sinc(r / r_max)                      # numpy sinc is sin(pi x)/(pi x)
-    kernel = np.sinc(np.outer(q, r) / np.pi)        # sin(qr)/(qr)
-    s = np.ones_like(q)
-    for label, g in partials.items():
-        a, b = label.split("-")
-        if a not in c or b not in c:
-            continue
-        weight = c[a] * c[b] * NEUTRON_LENGTH_FM[a] * NEUTRON_LENGTH_FM[b] * (1 if a == b else 2)
-        s_ab = 4 * np.pi * rho * np.trapezoid(r ** 2 * (np.asarray(g) - 1) * lorch * kernel, r, axis=1)
-        s += weight * s_ab / mean_b ** 2
-    return q, s
-
-
 def neutron_sq_direct(frames: list[Frame], q_max: float = 4.0, dq: float = 0.05):
     """Neutron-weighted Faber-Ziman S(q) straight from the atoms, on the wave vectors the periodic
     box allows (q = 2 pi (h, k, l) / L), binned in |q| and averaged over frames:
@@ -165,15 +139,6 @@ def neutron_sq_direct(frames: list[Frame], q_max: float = 4.0, dq: float = 0.05)
     return centres[seen], total[seen] / count[seen], count[seen]
 
 
-def smooth_sq(q, s, counts, sigma: float = 0.12, grid=None):
-    """S(q) smoothed by a Gaussian kernel (width `sigma`, 1/A) weighted by the number of wave
-    vectors behind each bin: the few vectors at low q of a 1,000-atom box scatter a lot."""
-    q, s, counts = (np.asarray(v, float) for v in (q, s, counts))
-    grid = np.linspace(q.min(), q.max(), 400) if grid is None else np.asarray(grid)
-    w = counts * np.exp(-0.5 * ((grid[:, None] - q[None, :]) / sigma) ** 2)
-    return grid, (w @ s) / w.sum(axis=1)
-
-
 def fsdp_fit(q, s, counts, window=(1.0, 2.3)) -> float:
     """FSDP position (1/A) from a Gaussian-plus-line fit to the binned S(q) in `window`, each bin
     weighted by its number of wave vectors: steadier than the maximum of a noisy curve."""
@@ -189,14 +154,6 @@ def fsdp_fit(q, s, counts, window=(1.0, 2.3)) -> float:
     bounds = ([0, window[0], 0.05, -5, -5], [5, window[1], 1.0, 5, 5])
     params, _ = curve_fit(model, q[m], s[m], p0=guess, sigma=1 / np.sqrt(counts[m]), bounds=bounds, maxfev=20000)
     return float(params[1])
-
-
-def first_sharp_peak(q, s, window=(1.0, 2.2)) -> float:
-    """Position (1/A) of the first sharp diffraction peak: the maximum of S(q) in `window`
-    (give a smoothed S(q), see `smooth_sq`)."""
-    q, s = np.asarray(q), np.asarray(s)
-    mask = (q >= window[0]) & (q <= window[1])
-    return float(q[mask][np.argmax(s[mask])])
 
 
 def dell_bray_n4(R: float, K: float) -> float:
@@ -215,10 +172,3 @@ def dell_bray_n4(R: float, K: float) -> float:
 def density_g_cm3(frame: Frame, masses: dict[str, float]) -> float:
     grams = sum(masses[el] for el in frame.elements) / 6.02214076e23
     return grams / (np.prod(frame.box) * 1e-24)
-
-
-def load_frames(path: str | os.PathLike, every: int = 1) -> list[Frame]:
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist")
-    return read_dump(path, every)
