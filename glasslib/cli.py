@@ -53,12 +53,18 @@ def _cmd_md_campaign(args):
 
 
 def _cmd_md_quench_study(args):
-    from .pcf.campaign import STUDY_DIR, quench_study_runs, run_campaign
+    from .pcf.campaign import STUDY_DIR, STUDY_RATES_K_PER_PS, quench_study_runs, run_campaign
 
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
         return 2
-    results = run_campaign(runs=quench_study_runs(), root=STUDY_DIR, n_atoms=args.atoms,
+    rates = args.rates or STUDY_RATES_K_PER_PS
+    bad = [r for r in rates if r not in STUDY_RATES_K_PER_PS]
+    if bad:
+        print(f"error: --rates {bad[0]:g} is not a study rate; choose from "
+              f"{', '.join(f'{r:g}' for r in STUDY_RATES_K_PER_PS)}", file=sys.stderr)
+        return 2
+    results = run_campaign(runs=quench_study_runs(rates=rates), root=STUDY_DIR, n_atoms=args.atoms,
                            scheduler=args.scheduler, n_workers=args.workers, commit=args.commit,
                            rdf_table=False)
     return 1 if any(not r["ok"] for r in results) else 0
@@ -172,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler")
     p.add_argument("--atoms", type=int, default=1000)
     p.add_argument("--commit", action="store_true", help="git-commit each finished run")
+    p.add_argument("--rates", nargs="*", type=float, default=None, metavar="K_PER_PS",
+                   help="only these quench rates (default: all of the study's)")
     p.set_defaults(func=_cmd_md_quench_study)
 
     p = sub.add_parser("md-density-reference", help="SciGlass densities of the campaign compositions")

@@ -1,15 +1,17 @@
 """The MD stage end to end on a tiny glass (the issue's <= 60 s smoke test), and the
 campaign's resumability and failure handling."""
 
+import gzip
 import json
 import time
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from glasslib.pcf import campaign, structure
 from glasslib.pcf.compositions import Glass
-from glasslib.pcf.md import SMOKE_PROTOCOL, Protocol, lammps_input
+from glasslib.pcf.md import SMOKE_PROTOCOL, Protocol, lammps_input, run_glass
 
 
 def test_smoke_glass_end_to_end(tmp_path):
@@ -43,7 +45,11 @@ def test_input_script_follows_protocol():
     p = Protocol(melt_ps=2, quench_rate_K_per_ps=100, relax_ps=3, production_ps=4, frame_every_ps=0.5)
     cmds = lammps_input(Glass("SiO2"), 300, p, seed=3)
     runs = [int(c.split()[1]) for c in cmds if c.startswith("run ")]
-    assert runs == [2000, 47000, 3000, 4000]
+    # melt, the 4700 K quench (47 ps) in ten 500 K segments that chain, relax, production
+    assert runs[0] == 2000 and sum(runs[1:-2]) == 47000 and runs[-2:] == [3000, 4000]
+    ramps = [c.split()[5:7] for c in cmds if c.startswith("fix quench all npt temp")]
+    assert len(ramps) == 10 and ramps[0][0] == "5000" and ramps[-1][1] == "300"
+    assert all(a[1] == b[0] for a, b in zip(ramps, ramps[1:]))
     assert any(c.startswith("fix melt all nvt temp 5000.0 5000.0") for c in cmds)
     assert any(c.startswith("fix relax all npt temp 300.0 300.0") and "iso 1.0 1.0" in c for c in cmds)
 
@@ -72,3 +78,34 @@ def test_campaign_resumes_and_reports_failures(tmp_path):
     table = pd.read_csv(tmp_path / "rdf_table.csv.gz")
     assert set(table.glass) == {"SiO2-undoped", "SiO2-TiO2-05"}
     assert set(table.pair[table.glass == "SiO2-undoped"]) == {"Si-Si", "Si-O", "O-O"}
+
+
+class _Killed(Exception):
+    pass
+
+
+def test_killed_run_resumes_from_its_checkpoint(tmp_path):
+    """A run killed after its third stage resumes there (not from the start) and finishes."""
+    glass, protocol = Glass("SiO2"), replace(SMOKE_PROTOCOL, quench_rate_K_per_ps=4700.0)  # 1 ps quench
+    seen = []
+
+    def kill_after_third(workdir):
+        seen.append(json.loads((workdir / "checkpoint.json").read_text())["stage"])
+        if len(seen) == 3:
+            raise _Killed
+
+    work = tmp_path / "work"
+    with pytest.raises(RuntimeError, match="LAMMPS failed"):
+        run_glass(glass, work, n_atoms=150, protocol=protocol, seed=4, on_checkpoint=kill_after_third)
+    assert seen == ["melt", "quench 1/10 (5000 -> 4530 K)", "quench 2/10 (4530 -> 4060 K)"]
+    root = tmp_path / "glasses"
+    campaign._save_checkpoint(work, campaign.checkpoint_dir(root, "SiO2-undoped"), None, [0.0])
+    meta = campaign.simulate_and_store(glass, root, n_atoms=150, protocol=protocol, seed=4)
+    assert meta["resumed_stages"] == 3 and meta["resumes"] == 1
+    assert not campaign.checkpoint_dir(root, "SiO2-undoped").exists()
+    log = gzip.open(root / "SiO2-undoped" / "log.lammps.gz", "rt").read()
+    assert log.count("minimize") == 1 and "read_data checkpoint.data" in log   # one log, appended
+    assert 1.5 < meta["first_peaks_angstrom"]["Si-O"] < 1.75
+    # a checkpoint of another input is not resumed
+    again = campaign.simulate_and_store(glass, tmp_path / "other", n_atoms=150, protocol=protocol, seed=5)
+    assert again["resumed_stages"] == 0

@@ -25,7 +25,7 @@ import pandas as pd
 from .. import __version__, paths
 from . import structure
 from .compositions import ATOMIC_MASS, Glass, campaign_grid
-from .md import Protocol, run_glass
+from .md import CHECKPOINT_DATA, CHECKPOINT_STATE, Protocol, run_glass
 from .potentials import DEFAULT_POTENTIAL, NB3B_FILE
 from .rdf import coordination_numbers, first_peak, partial_rdfs
 
@@ -76,21 +76,69 @@ def is_finished(glass: Glass, root: Path = GLASSES_DIR) -> bool:
     return (glass_dir(glass, root) / "meta.json").exists()
 
 
+CHECKPOINT_FILES = (CHECKPOINT_DATA, CHECKPOINT_STATE, "log.lammps", "in.lammps")
+CHECKPOINT_COMMIT_SECONDS = 900.0   # a running glass commits its checkpoint at most this often
+
+
+def checkpoint_dir(root: str | os.PathLike, name: str) -> Path:
+    """Where an unfinished run keeps its last checkpoint: root/.checkpoints/<name>/ (committed
+    with --commit, so the next session resumes there; removed when the run finishes)."""
+    return Path(root) / ".checkpoints" / name
+
+
+def _restore_checkpoint(source: Path, workdir: Path) -> None:
+    for name in CHECKPOINT_FILES:
+        with gzip.open(source / f"{name}.gz", "rb") as src, open(workdir / name, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+
+
+def _save_checkpoint(workdir: Path, target: Path, commit_to: Path | None, last_commit: list[float]) -> None:
+    """Copy the checkpoint of `workdir` into `target` (gzip, atomically); git-commit it when
+    asked and the last commit is older than CHECKPOINT_COMMIT_SECONDS."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name in CHECKPOINT_FILES:
+        with open(workdir / name, "rb") as src, open(tmp / f"{name}.gz", "wb") as raw, \
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as dst:
+            shutil.copyfileobj(src, dst)
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+    if commit_to is not None and time.monotonic() - last_commit[0] > CHECKPOINT_COMMIT_SECONDS:
+        stage = json.loads((workdir / CHECKPOINT_STATE).read_text())["stage"]
+        _git_commit(commit_to, f"MD checkpoint: {target.name} after {stage}")
+        last_commit[0] = time.monotonic()
+
+
 def simulate_and_store(glass: Glass, root: str | os.PathLike = GLASSES_DIR, n_atoms: int = 1000,
                        protocol: Protocol = CAMPAIGN_PROTOCOL, seed: int = 1,
                        keep_workdir: bool = False, name: str | None = None,
-                       potential: str = DEFAULT_POTENTIAL) -> dict:
+                       potential: str = DEFAULT_POTENTIAL, commit_checkpoints: bool = False) -> dict:
     """MD + OVITO RDFs + structure checks of one glass, stored atomically under root/<name>/
-    (name defaults to the glass's name; replicas and protocol variants pass their own)."""
+    (name defaults to the glass's name; replicas and protocol variants pass their own).
+
+    The MD writes a checkpoint after every stage to root/.checkpoints/<name>/; a later call
+    resumes from it (when the input is the same) and removes it once the glass is stored.
+    """
     name = name or glass.name
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     final = root / name
     staging = root / f".{name}.partial"
     shutil.rmtree(staging, ignore_errors=True)  # leftovers of an interrupted run
+    saved = checkpoint_dir(root, name)
     workdir = Path(tempfile.mkdtemp(prefix=f"md-{name}-"))
     try:
-        meta = run_glass(glass, workdir, n_atoms=n_atoms, protocol=protocol, seed=seed, potential=potential)
+        if (saved / f"{CHECKPOINT_STATE}.gz").exists():
+            _restore_checkpoint(saved, workdir)
+        last_commit = [time.monotonic()]
+        meta = run_glass(glass, workdir, n_atoms=n_atoms, protocol=protocol, seed=seed, potential=potential,
+                         on_checkpoint=lambda w: _save_checkpoint(w, saved, root if commit_checkpoints else None,
+                                                                  last_commit))
         meta["name"] = name
         meta["glasslib_version"] = __version__
         meta["potential_sha256"] = paths.sha256_of(paths.POTENTIALS / f"{potential}.json")
@@ -117,6 +165,7 @@ def simulate_and_store(glass: Glass, root: str | os.PathLike = GLASSES_DIR, n_at
         (staging / "meta.json").write_text(json.dumps(meta, indent=1, default=float))
         shutil.rmtree(final, ignore_errors=True)
         os.replace(staging, final)
+        shutil.rmtree(saved, ignore_errors=True)
         return meta
     finally:
         if not keep_workdir:
@@ -185,9 +234,10 @@ def _ovito_version() -> str:
     return ".".join(map(str, ovito.version))
 
 
-def _task(run: MDRun, root: str, n_atoms: int) -> dict:
+def _task(run: MDRun, root: str, n_atoms: int, commit: bool = False) -> dict:
     try:
-        meta = simulate_and_store(run.glass, root, n_atoms, run.protocol, run.seed, name=run.name)
+        meta = simulate_and_store(run.glass, root, n_atoms, run.protocol, run.seed, name=run.name,
+                                  commit_checkpoints=commit)
         return {"glass": run.name, "ok": True, "minutes": meta["wall_seconds"] / 60}
     except Exception as err:  # reported, the campaign goes on
         return {"glass": run.name, "ok": False, "error": f"{err}\n{traceback.format_exc()[-2000:]}"}
@@ -230,7 +280,7 @@ def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = G
     results = []
     try:
         # priority keeps the interleaved grid order (dask otherwise picks its own order)
-        futures = [client.submit(_task, r, str(root), n_atoms, key=f"glass-{r.name}",
+        futures = [client.submit(_task, r, str(root), n_atoms, commit, key=f"glass-{r.name}",
                                  pure=False, priority=len(todo) - i) for i, r in enumerate(todo)]
         bar = tqdm(total=len(futures), desc="glasses", unit="glass", disable=not progress)
         for future in as_completed(futures):

