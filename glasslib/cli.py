@@ -149,6 +149,32 @@ def _cmd_predict_rdf(args):
     return 0
 
 
+def _cmd_tg_study(args):
+    from . import paths
+    from .tg import study
+    from .tg.dataset import SPLITS
+
+    bad = [s for s in args.splits or () if s not in SPLITS]
+    if bad:
+        print(f"error: split {bad[0]!r} is not known; choose from {', '.join(SPLITS)}", file=sys.stderr)
+        return 2
+    plan = study.StudyPlan()
+    keep = {"wide": {"narrow_bands": ()}, "narrow": {"wide_bands": ()}, "all": {}}[args.bands]
+    from dataclasses import replace
+
+    plan = replace(plan, splits=tuple(args.splits or plan.splits), **keep)
+    cache = paths.TG_STUDY
+
+    def commit(record):
+        if args.commit:
+            from .vcs import commit_paths
+
+            commit_paths([cache], f"tg study: {record['split']} {record['band']}")
+
+    study.run_study(plan, cache, on_block=commit)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="glasslib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="saved pipeline folder")
     p.add_argument("--out", default=None)
     p.set_defaults(func=_cmd_predict_rdf)
+    p = sub.add_parser("tg-study", help="paper 2's seeded comparison with intervals (resumable, hours)")
+    p.add_argument("--splits", nargs="*", default=None, help="only these splits (default: all four)")
+    p.add_argument("--bands", choices=["wide", "narrow", "all"], default="all",
+                   help="the 100 °C bands, the narrower ones, or all (default)")
+    p.add_argument("--commit", action="store_true", help="git-commit the cache after each block")
+    p.set_defaults(func=_cmd_tg_study)
     return parser
 
 

@@ -20,6 +20,7 @@ MD_DATA = DATA / "md"
 MD_GLASSES = MD_DATA / "glasses"
 MD_RDF_TABLE = MD_DATA / "rdf_table.csv.gz"
 MODELS = DATA / "models"
+TG_STUDY = DATA / "tg-study" / "blocks.jsonl"   # the seeded comparison of paper 2 (resumable cache)
 
 
 def figures_root() -> Path:

@@ -13,7 +13,6 @@ import gzip
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import traceback
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__, paths
+from .. import __version__, paths, vcs
 from . import structure
 from .compositions import ATOMIC_MASS, Glass, campaign_grid
 from .md import CHECKPOINT_DATA, CHECKPOINT_STATE, Protocol, run_glass
@@ -332,13 +331,4 @@ def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None =
 
 
 def _git_commit(root: Path, message: str, tries: int = 5) -> None:
-    data_dir = root.parent
-    for attempt in range(tries):
-        add = subprocess.run(["git", "add", str(data_dir)], cwd=paths.ROOT, capture_output=True, text=True)
-        done = add.returncode == 0 and subprocess.run(
-            ["git", "commit", "-q", "-m", message, "--", str(data_dir)], cwd=paths.ROOT,
-            capture_output=True, text=True).returncode == 0
-        if done:
-            return
-        time.sleep(2 + 3 * attempt)  # another git process holds the index lock
-    print(f"warning: could not git-commit {data_dir} ({message})")
+    vcs.commit_paths([root.parent], message, tries)

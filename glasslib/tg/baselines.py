@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor,
+                              RandomForestClassifier, RandomForestRegressor)
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -36,6 +37,20 @@ def make_baseline(name: str, seed: int = 0, n_jobs: int = 1):
     }
     if name not in models:
         raise ValueError(f"baseline {name!r} is not known; choose one of {', '.join(models)}")
+    return make_pipeline(StandardScaler(), models[name]())
+
+
+def make_regressor(name: str, seed: int = 0, n_jobs: int = 1):
+    """A fresh Tg regressor (StandardScaler -> regressor) on the same inputs as the classifiers:
+    the regression route, where one model serves every band."""
+    models = {
+        "RF-reg": lambda: RandomForestRegressor(n_estimators=200, random_state=seed, n_jobs=n_jobs),
+        "HGB-reg": lambda: HistGradientBoostingRegressor(max_iter=300, random_state=seed),
+        "MLP-reg": lambda: MLPRegressor(hidden_layer_sizes=(128, 64), max_iter=300, early_stopping=True,
+                                        random_state=seed),
+    }
+    if name not in models:
+        raise ValueError(f"regressor {name!r} is not known; choose one of {', '.join(models)}")
     return make_pipeline(StandardScaler(), models[name]())
 
 
