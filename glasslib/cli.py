@@ -175,6 +175,12 @@ def _cmd_tg_study(args):
     return 0
 
 
+def _cmd_report(args):
+    from . import report
+
+    return report.main(check=args.check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="glasslib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="saved pipeline folder")
     p.add_argument("--out", default=None)
     p.set_defaults(func=_cmd_predict_rdf)
+    p = sub.add_parser("report", help="rewrite the README's results table from the metrics files")
+    p.add_argument("--check", action="store_true", help="only compare; exit 1 when the README differs")
+    p.set_defaults(func=_cmd_report)
+
     p = sub.add_parser("tg-study", help="paper 2's seeded comparison with intervals (resumable, hours)")
     p.add_argument("--splits", nargs="*", default=None, help="only these splits (default: all four)")
     p.add_argument("--bands", choices=["wide", "narrow", "all"], default="all",
