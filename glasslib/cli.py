@@ -114,13 +114,23 @@ def _cmd_screen(args):
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    table, n = screen(model, grid, top=args.top)
+    from .tg.trust import ScreenTrust
+
+    trust = None if args.no_trust else ScreenTrust.cached()
+    band = None if args.no_trust else tuple(args.band)
+    table, n = screen(model, grid, top=args.top, trust=trust, band=band, in_domain_only=args.in_domain_only)
     import pandas as pd
 
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
+    with pd.option_context("display.width", 250, "display.max_columns", 40, "display.precision", 3):
         print(f"band [{args.band[0]:g}, {args.band[1]:g}) °C: top {args.top} of {n:,} candidates "
               f"({len(grid.components)} components, {grid.step:g} wt% steps), wt%:")
         print(table.to_string(index=False))
+    if trust is not None:
+        print(f"p_in_band: split-conformal probability that Tg is in the band (gradient-boosting Tg "
+              f"regressor); nearest_wt: wt% from the nearest training glass; in_domain: nearest_wt <= "
+              f"{trust.threshold_wt:.1f} wt% (95 % of held-out glasses are that close)")
+        if args.in_domain_only and len(table) < args.top:
+            print(f"only {len(table)} of the best-scored candidates are in the domain")
     out = args.out or f"screen_{args.band[0]:g}-{args.band[1]:g}.csv"
     print(f"written {save_table(table, out)}")
     return 0
@@ -181,6 +191,14 @@ def _cmd_report(args):
     return report.main(check=args.check)
 
 
+def _cmd_book(args):
+    from .book import build
+
+    index = build(args.out)
+    print(f"book built: {index}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="glasslib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--step", type=float, default=10.0, help="grid step in wt%% (must divide 100)")
     p.add_argument("--model", default=None, help="saved DeepGlassNet (.pt); default: shipped or trained")
     p.add_argument("--out", default=None, help="CSV path")
+    p.add_argument("--in-domain-only", action="store_true",
+                   help="keep only candidates within the applicability domain")
+    p.add_argument("--no-trust", action="store_true",
+                   help="skip the domain and probability columns (no Tg regressor is fitted)")
     p.set_defaults(func=_cmd_screen)
 
     p = sub.add_parser("predict-rdf", help="paper 1 pipeline: RDF of a pair in a doped glass")
@@ -239,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="saved pipeline folder")
     p.add_argument("--out", default=None)
     p.set_defaults(func=_cmd_predict_rdf)
+    p = sub.add_parser("book", help="build the static HTML book of the executed notebooks (offline)")
+    p.add_argument("--out", default=None, help="output folder (default: build/book)")
+    p.set_defaults(func=_cmd_book)
+
     p = sub.add_parser("report", help="rewrite the README's results table from the metrics files")
     p.add_argument("--check", action="store_true", help="only compare; exit 1 when the README differs")
     p.set_defaults(func=_cmd_report)

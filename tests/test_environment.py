@@ -32,11 +32,32 @@ def test_environment_yml_and_binder_match_requirements():
     reqs = _requirements(paths.ROOT / "requirements.txt")
     env_lines = (paths.ROOT / "environment.yml").read_text().split("- pip:", 1)[1]
     env = {k: v for k, v in _requirements_from_text(env_lines).items() if k != "e"}
-    binder = _requirements(paths.ROOT / "binder" / "requirements.txt")
     assert env == reqs
-    assert binder == reqs
     assert "python=3.11" in (paths.ROOT / "environment.yml").read_text()
     assert (paths.ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_lock_pins_every_requirement_and_binder_installs_the_lock():
+    reqs = _requirements(paths.ROOT / "requirements.txt")
+    lock = _requirements(paths.ROOT / "requirements.lock")
+    assert all(lock.get(name) == version for name, version in reqs.items()), \
+        {n: (v, lock.get(n)) for n, v in reqs.items() if lock.get(n) != v}
+    assert len(lock) > 2 * len(reqs) and all(lock.values())      # transitive pins too
+    assert _requirements(paths.ROOT / "binder" / "requirements.txt") == lock
+    setup = (paths.ROOT / "companion.sh").read_text()
+    assert "pip install -q -r requirements.lock" in setup and "--no-deps -e ." in setup
+
+
+def test_licence_and_citation():
+    import yaml
+
+    licence = (paths.ROOT / "LICENSE").read_text()
+    assert "MIT License" in licence and "Open Database License" in licence and "SciGlass" in licence
+    cff = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text())
+    titles = {ref["title"] for ref in cff["references"]}
+    assert {"Predicting Pair Correlation Functions of Glasses using Machine Learning",
+            "Self-Supervised Learning for Glass Composition Screening"} <= titles
+    assert cff["license"] == "MIT" and cff["cff-version"] == "1.2.0"
 
 
 def _requirements_from_text(text):

@@ -71,4 +71,11 @@ def test_cli_screen_end_to_end(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "top 3 of 286 candidates" in proc.stdout
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("rank,similarity,SiO2,Na2O,CaO,Al2O3") and len(lines) == 4
+    assert lines[0].startswith("rank,similarity,p_in_band,tg_predicted_C,nearest_wt,nearest_tg_C,in_domain,"
+                               "SiO2,Na2O,CaO,Al2O3") and len(lines) == 4
+    assert "split-conformal probability" in proc.stdout
+    only = subprocess.run([sys.executable, "-m", "glasslib.cli", "screen", "--band", "500", "600", "--top", "3",
+                           "--components", "SiO2", "Na2O", "CaO", "Al2O3", "--in-domain-only", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert only.returncode == 0, only.stderr
+    assert all(line.split(",")[6] == "True" for line in out.read_text().splitlines()[1:])

@@ -128,13 +128,23 @@ def _enumerate(total, caps, offset, block_size):
         yield np.concatenate(pending)
 
 
-def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 65536, progress: bool = False):
+def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 65536, progress: bool = False,
+           trust=None, band=None, in_domain_only: bool = False, pool: int | None = None):
     """Score every candidate of `grid` with model.decision_function; keep the `top` best.
 
-    Returns a DataFrame (rank, similarity, wt% of each component) and the candidate count.
+    With `trust` (a `trust.ScreenTrust`) and `band`, the best `pool` candidates (default
+    max(1000, 50 * top)) get the applicability-domain and calibrated-probability columns, and
+    `in_domain_only` keeps the in-domain ones before the top `top` are taken.
+    Returns a DataFrame (rank, similarity, [trust columns], wt% of each component) and the
+    candidate count.
     """
-    if int(top) < 1:
-        raise ValueError(f"top={top} must be at least 1")
+    if isinstance(top, bool) or int(top) != top or int(top) < 1:
+        raise ValueError(f"top={top!r} must be a positive whole number of candidates")
+    if (trust is None) != (band is None):
+        raise ValueError("trust and band go together: pass both or neither")
+    if in_domain_only and trust is None:
+        raise ValueError("in_domain_only needs trust (the applicability domain) and band")
+    keep_n = int(top) if trust is None else int(pool or max(1000, 50 * int(top)))
     best_scores = np.empty(0, np.float32)
     best_units = np.empty((0, len(grid.components)), np.int64)
     n = 0
@@ -146,12 +156,20 @@ def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 65536, prog
     for units in blocks:
         scores = np.asarray(model.decision_function(grid.fractions(units)), np.float32)
         n += len(units)
+        if len(scores) > keep_n:                       # only this block's best can enter the top
+            part = np.argpartition(-scores, keep_n - 1)[:keep_n]
+            scores, units = scores[part], units[part]
         scores = np.concatenate([best_scores, scores])
         units = np.concatenate([best_units, units])
-        keep = np.argsort(-scores, kind="stable")[:top]
+        keep = np.lexsort((np.arange(len(scores)), -scores))[:keep_n]
         best_scores, best_units = scores[keep], units[keep]
     table = pd.DataFrame(best_units * grid.step, columns=list(grid.components))
+    if trust is not None:
+        table = pd.concat([trust.annotate(grid.fractions(best_units), band), table], axis=1)
     table.insert(0, "similarity", best_scores)
+    if in_domain_only:
+        table = table[table.in_domain]
+    table = table.head(int(top)).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table, n
 
