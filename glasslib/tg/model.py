@@ -63,8 +63,17 @@ class DeepGlassNet(nn.Module):
             scale = torch.ones(3 * d)
             scale[:d] = 1.0 / math.sqrt(d)                        # the 1/sqrt(d_k) of Eq. (8), on Q
             w = mix.T.unsqueeze(-1) * (proj * scale).unsqueeze(1)  # w[j, i, :] = mix_ij W e_j
-            q, k, v = (x @ w.reshape(n, -1)).view(len(x), n, 3 * d).chunk(3, dim=-1)
-            u = torch.softmax(q @ k.transpose(1, 2), dim=-1) @ v  # Eqs. (8)-(9)
+            wq, wk, wv = w.chunk(3, dim=-1)
+            # laid out for the CPU: Q transposed (d, n) per sample, so S^T = K Q^T comes out with
+            # the softmax axis (over keys j) second; a softmax over a middle axis vectorises
+            # along the contiguous one, about 2x faster than over a last axis of length 18
+            w = torch.cat([wk.reshape(n, -1), wq.transpose(1, 2).reshape(n, -1), wv.reshape(n, -1)], dim=1)
+            out = x @ w
+            k = out[:, : n * d].view(len(x), n, d)
+            qt = out[:, n * d: 2 * n * d].view(len(x), d, n)
+            v = out[:, 2 * n * d:].view(len(x), n, d)
+            alpha_t = torch.softmax(torch.bmm(k, qt), dim=1)      # Eq. (8), transposed: [j, i]
+            u = torch.bmm(alpha_t.transpose(1, 2), v)             # Eq. (9)
         return F.normalize(self.head(u.flatten(1)), dim=1)        # Eq. (10) + L2 norm
 
     def forward_reference(self, x: torch.Tensor) -> torch.Tensor:
