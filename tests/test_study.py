@@ -48,8 +48,9 @@ def test_block_runs_and_resumes_from_cache(tmp_path):
     # a Tg regressor ranks 100 °C bands well; a 1-epoch DeepGlassNet is far from it
     assert np.mean(random["models"]["HGB-reg"]["auc"]) > 0.85
     assert random["best_baseline"] in ("KNN", "DT", "HGB-reg")
-    assert set(random["paired"]) == {f"DeepGlassNet - {random['best_baseline']}", "DeepGlassNet - w/o Iter",
-                                     "DeepGlassNet - w/o Augmentation"}
+    expected = {f"DeepGlassNet - {random['best_baseline']}", "DeepGlassNet - w/o Iter", "DeepGlassNet - w/o Augmentation",
+                f"{random['best_classifier']} - HGB-reg"}
+    assert set(random["paired"]) == expected - {"HGB-reg - HGB-reg"} and random["best_regressor"] == "HGB-reg"
     assert 0.9 < random["ceiling"]["auc"] <= 1.0 and random["ceiling"]["rows"] > 1000
     assert 0.1 < random["twin_share"] < 0.4
     # again: everything comes from the cache, nothing is trained
