@@ -36,31 +36,25 @@ def replicate_spread(table: pd.DataFrame, decimals: int = DECIMALS) -> dict:
 def replicate_oracle(table: pd.DataFrame, rows, band, decimals: int = DECIMALS) -> dict:
     """AUC of predicting each of `rows` (indices into `table`) from the other publications'
     measurements of its composition: the score is the share of those measurements inside the
-    band, ties broken by the closeness of their median Tg to the band centre. Only rows whose
-    composition another publication also measured are scored."""
+    band, ties broken by the closeness of their mean Tg to the band centre. Only rows whose
+    composition another publication also measured are scored (vectorised over groups)."""
     a, b = check_band(band)
     rows = np.asarray(rows)
-    groups = composition_groups(table, decimals)
-    tg = table["tg_celsius"].to_numpy()
-    pubs = table["publication_id"].to_numpy()
-    labels = band_labels(tg, (a, b))
-    frame = pd.DataFrame({"group": groups, "pub": pubs, "tg": tg, "label": labels})
-    by_group = {g: sub for g, sub in frame.groupby("group") if sub.pub.nunique() > 1}
-    scores, truth = [], []
-    for i in rows:
-        sub = by_group.get(groups[i])
-        if sub is None:
-            continue
-        others = sub[sub.pub != pubs[i]]
-        if others.empty:
-            continue
-        closeness = -abs(others.tg.median() - 0.5 * (a + b)) / (b - a)
-        scores.append(others.label.mean() + 1e-3 * closeness)
-        truth.append(labels[i])
-    truth = np.asarray(truth)
+    tg = table["tg_celsius"].to_numpy(float)
+    frame = pd.DataFrame({"group": composition_groups(table, decimals), "pub": table["publication_id"].to_numpy(),
+                          "tg": tg, "label": band_labels(tg, (a, b))})
+    by_group = frame.groupby("group")
+    by_pub = frame.groupby(["group", "pub"])
+    n_others = (by_group.tg.transform("size") - by_pub.tg.transform("size")).to_numpy()
+    label_others = (by_group.label.transform("sum") - by_pub.label.transform("sum")).to_numpy()
+    tg_others = (by_group.tg.transform("sum") - by_pub.tg.transform("sum")).to_numpy()
+    pick = rows[n_others[rows] > 0]
+    share = label_others[pick] / n_others[pick]
+    closeness = -np.abs(tg_others[pick] / n_others[pick] - 0.5 * (a + b)) / (b - a)
+    truth = frame.label.to_numpy()[pick]
     if len(truth) == 0 or truth.min() == truth.max():
         return {"rows": int(len(truth)), "auc": float("nan"), "positives": int(truth.sum())}
-    return {"rows": int(len(truth)), "positives": int(truth.sum()), "auc": auc(np.asarray(scores), truth)}
+    return {"rows": int(len(truth)), "positives": int(truth.sum()), "auc": auc(share + 1e-3 * closeness, truth)}
 
 
 def twin_share(table: pd.DataFrame, train, validation, decimals: int = DECIMALS) -> float:
