@@ -26,7 +26,8 @@ from . import structure
 from .compositions import ATOMIC_MASS, Glass, campaign_grid
 from .md import CHECKPOINT_DATA, CHECKPOINT_STATE, Protocol, run_glass
 from .potentials import DEFAULT_POTENTIAL, NB3B_FILE
-from .rdf import coordination_numbers, first_peak, partial_rdfs
+from .rdf import (PAIR_COUNT_THRESHOLD, coordination_numbers, first_peak, first_shell_pairs,
+                  normalise_like_pairs, partial_rdfs)
 
 FRAMES_KEPT = 5   # production frames stored with each glass (compressed), for recomputing checks
 
@@ -143,8 +144,12 @@ def simulate_and_store(glass: Glass, root: str | os.PathLike = GLASSES_DIR, n_at
         meta["potential_sha256"] = paths.sha256_of(paths.POTENTIALS / f"{potential}.json")
         meta["structure"] = structure_summary(workdir / "production.dump", meta["atom_counts"])
         meta["density_log"] = density_log(workdir / "log.lammps")
-        rdf = partial_rdfs(workdir / "production.dump")
+        rdf = normalise_like_pairs(partial_rdfs(workdir / "production.dump"), meta["atom_counts"])
         meta["rdf_frames"] = int(rdf.attrs["n_frames"])
+        meta["rdf_normalisation"] = "like pairs by N(N-1), unlike by N_a N_b"
+        meta["first_shell_pairs"] = first_shell_pairs(rdf, meta["atom_counts"], meta["box_lengths_angstrom"],
+                                                      meta["rdf_frames"])
+        meta["flagged_pairs"] = sorted(p for p, n in meta["first_shell_pairs"].items() if n < PAIR_COUNT_THRESHOLD)
         meta["coordination_numbers"] = coordination_numbers(rdf, meta["atom_counts"],
                                                             meta["box_lengths_angstrom"])
         meta["first_peaks_angstrom"] = {

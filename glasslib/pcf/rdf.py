@@ -62,6 +62,46 @@ def partial_rdfs(dump_file: str | os.PathLike, r_max: float = R_MAX_ANGSTROM,
     return frame
 
 
+# a curve resting on fewer pairs than this within FIRST_SHELL_ANGSTROM, summed over the
+# production frames, is flagged as noise (and kept out of training and evaluation)
+PAIR_COUNT_THRESHOLD = 50
+FIRST_SHELL_ANGSTROM = 5.0
+
+
+def normalise_like_pairs(rdf: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
+    """Like-pair curves normalised by N(N-1) instead of N^2, so they level off at 1.
+
+    OVITO's partial g_aa(r) divides the pair histogram by N_a * rho_a: a species of N_a atoms
+    then levels off at (N_a - 1) / N_a (0.83 for six Zn atoms). Multiplying by N_a / (N_a - 1)
+    gives the usual normalisation; unlike pairs are unchanged.
+    """
+    out = rdf.copy()
+    for column in out.columns[1:]:
+        a, b = column.split("-")
+        if a == b and counts.get(a, 0) > 1:
+            out[column] = out[column] * counts[a] / (counts[a] - 1)
+    out.attrs.update(rdf.attrs)
+    return out
+
+
+def first_shell_pairs(rdf: pd.DataFrame, counts: dict[str, int], box_lengths_angstrom, n_frames: int,
+                      r_cut: float = FIRST_SHELL_ANGSTROM) -> dict[str, int]:
+    """Distinct atom pairs closer than r_cut, summed over n_frames, per curve of `rdf`
+    (normalised as by `normalise_like_pairs`): the evidence behind each curve's first shell."""
+    volume = float(np.prod(box_lengths_angstrom))
+    r = rdf["r_angstrom"].to_numpy()
+    half = 0.5 * (r[1] - r[0])
+    mask = r + half <= r_cut + 1e-9
+    shells = 4 / 3 * np.pi * ((r[mask] + half) ** 3 - (r[mask] - half) ** 3)   # each bin's volume
+    out = {}
+    for column in rdf.columns[1:]:
+        a, b = column.split("-")
+        pairs = counts.get(a, 0) * (counts.get(a, 0) - 1) / 2 if a == b else counts.get(a, 0) * counts.get(b, 0)
+        shell = float(np.sum(shells * rdf[column].to_numpy()[mask]))
+        out[column] = int(round(pairs / volume * shell * n_frames))
+    return out
+
+
 def number_density(counts: dict[str, int], box_lengths_angstrom) -> dict[str, float]:
     """Atoms per A^3 of each element."""
     volume = float(np.prod(box_lengths_angstrom))
