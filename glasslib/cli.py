@@ -70,6 +70,22 @@ def _cmd_md_quench_study(args):
     return 1 if any(not r["ok"] for r in results) else 0
 
 
+def _cmd_md_campaign_v2(args):
+    from .pcf.campaign import V2_GLASSES, run_campaign, v2_campaign_runs
+
+    try:
+        runs = v2_campaign_runs(args.rate)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
+        return 2
+    results = run_campaign(runs=runs, root=V2_GLASSES, n_atoms=args.atoms, scheduler=args.scheduler,
+                           n_workers=args.workers, commit=args.commit)
+    return 1 if any(not r["ok"] for r in results) else 0
+
+
 def _cmd_md_density_reference(args):
     from .pcf.validation import DENSITY_REFERENCE, SCIGLASS_MOL_COLUMNS, density_reference
     from .tg.sciglass import ATTRIBUTION, read_raw_columns
@@ -222,6 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=None, help="folder of the finished glasses (default: data/md/glasses)")
     p.add_argument("--smoke", action="store_true", help="the seconds-long smoke protocol (tests)")
     p.set_defaults(func=_cmd_md_campaign)
+
+    p = sub.add_parser("md-campaign-v2", help="dataset v2: all glasses + replicas at the study's rate (resumable)")
+    p.add_argument("--rate", type=float, required=True, help="quench rate in K/ps chosen by the study (<= 20)")
+    p.add_argument("--workers", type=int, default=None, help="local workers (default: one per core)")
+    p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler")
+    p.add_argument("--atoms", type=int, default=1000)
+    p.add_argument("--commit", action="store_true", help="git-commit each finished glass")
+    p.set_defaults(func=_cmd_md_campaign_v2)
 
     p = sub.add_parser("md-quench-study", help="quench-rate study of the undoped glasses (resumable)")
     p.add_argument("--workers", type=int, default=None, help="local workers (default: one per core)")

@@ -68,6 +68,27 @@ def quench_study_runs(rates=STUDY_RATES_K_PER_PS, seeds=STUDY_SEEDS) -> list[MDR
     return runs
 
 
+V2_GLASSES = V2_ROOT / "glasses"
+V2_REPLICA_SEEDS = (1, 2, 3)
+# replicas: both undoped glasses and one doped glass per base and dopant (the 10 mol% ones)
+V2_REPLICA_GLASSES = ("SiO2-undoped", "NBS-undoped", "SiO2-BaO-10", "SiO2-TiO2-10", "SiO2-ZnO-10",
+                      "NBS-BaO-10", "NBS-TiO2-10", "NBS-ZnO-10")
+
+
+def v2_campaign_runs(rate_K_per_ps: float) -> list[MDRun]:
+    """Dataset v2: every campaign glass with seed 1, then the replica seeds of the replica
+    glasses; the study's protocol at the rate the quench-rate study chose. Names carry the seed
+    (SiO2-undoped__seed2); a seed sets both the random packing and the velocities."""
+    if rate_K_per_ps > 20.0:
+        raise ValueError(f"quench rate {rate_K_per_ps:g} K/ps is faster than the 20 K/ps the protocol allows")
+    protocol = replace(STUDY_PROTOCOL, quench_rate_K_per_ps=float(rate_K_per_ps))
+    grid = {g.name: g for g in campaign_grid()}
+    runs = [MDRun(f"{name}__seed1", g, protocol, 1) for name, g in grid.items()]
+    runs += [MDRun(f"{name}__seed{s}", grid[name], protocol, s)
+             for s in V2_REPLICA_SEEDS[1:] for name in V2_REPLICA_GLASSES]
+    return runs
+
+
 def glass_dir(glass: Glass, root: Path = GLASSES_DIR) -> Path:
     return Path(root) / glass.name
 
@@ -320,12 +341,13 @@ def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None =
     target = Path(target) if target else root.parent / "rdf_table.csv.gz"
     frames = []
     for meta in load_glasses(root):
-        rdf = pd.read_csv(root / meta["glass"] / "rdf.csv.gz")
+        name = meta.get("name") or meta["glass"]          # replicas and study runs carry their own
+        rdf = pd.read_csv(root / name / "rdf.csv.gz")
         long = rdf.melt(id_vars="r_angstrom", var_name="pair", value_name="g")
         long.insert(0, "mol_percent", meta["mol_percent"])
         long.insert(0, "dopant", meta["dopant"] or "none")
         long.insert(0, "base", meta["base"])
-        long.insert(0, "glass", meta["glass"])
+        long.insert(0, "glass", name)
         frames.append(long)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["glass", "base", "dopant", "mol_percent", "pair", "r_angstrom", "g"])
