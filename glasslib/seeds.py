@@ -31,14 +31,22 @@ def set_seed(seed: int = 0) -> int:
     return seed
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. under taskset), else the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:       # not on Linux
+        return os.cpu_count() or 1
+
+
 def set_threads(threads: int | None = None) -> int:
-    """Use `threads` CPU threads (default: every core) in PyTorch and return the number.
+    """Use `threads` CPU threads (default: every core this process may use) in PyTorch and return the number.
 
     The thread count changes the order of floating-point sums, and a few epochs of training
     amplify that into visibly different scores, so every run sets it. Give fewer threads than
     cores when something else keeps a core busy (an MD campaign): OpenMP threads that wait for
     a busy core slow training down ten-fold."""
-    threads = int(threads or os.cpu_count() or 1)
+    threads = int(threads or available_cores())
     if threads < 1:
         raise ValueError(f"threads {threads} must be at least 1")
     try:
