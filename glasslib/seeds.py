@@ -49,6 +49,11 @@ def set_threads(threads: int | None = None) -> int:
     threads = int(threads or available_cores())
     if threads < 1:
         raise ValueError(f"threads {threads} must be at least 1")
+    # OpenMP and BLAS pools too (scikit-learn's gradient boosting, numpy): a pool wider than the
+    # free cores spins while it waits, the same ten-fold slowdown as in PyTorch
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(threads)
     try:
         import torch
     except ImportError:        # the paper-1 notebooks run without PyTorch
