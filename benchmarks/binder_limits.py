@@ -12,6 +12,7 @@ nothing tracked changes.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER_MEMORY_MIB = 2048
+RESULTS = ROOT / "benchmarks" / "results" / "binder_limits.json"   # the README's table (glasslib report)
 
 
 def measure(notebook: Path, workdir: Path) -> tuple[float, float]:
@@ -49,6 +51,7 @@ def main() -> None:
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if args.notebooks:
         notebooks = [nb for nb in notebooks if nb.name[:2] in args.notebooks]
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     print("| notebook | minutes on 1 core | peak memory (MiB) | within Binder's 2 GB |")
     print("|---|---|---|---|")
     for nb in notebooks:
@@ -57,7 +60,11 @@ def main() -> None:
             minutes, mib = measure(nb, workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+        results[nb.stem] = {"minutes_one_core": round(minutes, 2), "peak_memory_MiB": round(mib),
+                            "within_binder": mib < BINDER_MEMORY_MIB}
         print(f"| `{nb.stem}` | {minutes:.1f} | {mib:.0f} | {'yes' if mib < BINDER_MEMORY_MIB else '**no**'} |", flush=True)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(dict(sorted(results.items())), indent=1) + "\n")
 
 
 if __name__ == "__main__":
