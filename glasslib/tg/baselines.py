@@ -152,7 +152,7 @@ def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | No
               f"(split, band) blocks read from {Path(cache).name}; {len(todo)} to run")
     table = load_clean() if todo else None
     for split, band in tqdm(todo, desc="bands", unit="band", disable=not progress):
-        records = compare_on_band(TgProblem(band, split, seed, table=table), dgn_params,
+        records = compare_on_band(TgProblem(band, split, 0, table=table), dgn_params,   # fixed split
                                   models=models, svm_max_train=svm_max_train, k=k, seed=seed)
         key = (split, _band_name(band))
         done[key] = records
