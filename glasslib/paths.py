@@ -20,6 +20,7 @@ MD_DATA = DATA / "md"
 MD_GLASSES = MD_DATA / "glasses"
 MD_RDF_TABLE = MD_DATA / "rdf_table.csv.gz"
 MODELS = DATA / "models"
+EXPECTED_QUICK = ROOT / "tests" / "expected_quick_metrics.json"   # seed study of the quick profile
 TG_STUDY = DATA / "tg-study" / "blocks.jsonl"   # the seeded comparison of paper 2 (resumable cache)
 
 

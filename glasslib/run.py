@@ -101,6 +101,24 @@ class NotebookRun:
         body = {"profile": self.profile, "seed": self.seed, **metrics}
         target.write_text(json.dumps(body, indent=1, default=_jsonable) + "\n")
 
+    def check_metrics(self) -> None:
+        """Quick profile: compare this run's headline metrics with the seed study's expectations
+        (tests/expected_quick_metrics.json: mean and tolerance per metric, from
+        benchmarks/quick_seed_study.py). Raises AssertionError naming every metric outside its
+        tolerance, so the notebook test (nbval) fails when a model breaks."""
+        if self.full or not paths.EXPECTED_QUICK.exists():
+            return
+        expected = json.loads(paths.EXPECTED_QUICK.read_text()).get(self.notebook, {})
+        metrics = json.loads((self.figure_dir / "metrics.json").read_text())
+        bad = []
+        for path, want in expected.items():
+            got = select(metrics, path)
+            if abs(got - want["mean"]) > want["tol"]:
+                bad.append(f"{path} = {got:.4g}, expected {want['mean']:.4g} ± {want['tol']:.2g} "
+                           f"(seed study: SD {want['sd']:.2g} over {len(want['values'])} seeds)")
+        assert not bad, "metrics outside their seed-study tolerance:\n" + "\n".join(bad)
+        print(f"{len(expected)} headline metrics inside their seed-study tolerances")
+
     def load_metrics(self, notebook: str | None = None) -> dict:
         """The metrics file of this profile for `notebook` (default: this one)."""
         folder = paths.figures_root() / (notebook or self.notebook)
@@ -108,6 +126,22 @@ class NotebookRun:
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run notebook {notebook or self.notebook} first")
         return json.loads(path.read_text())
+
+
+def select(metrics: dict, path: str) -> float:
+    """The number at `path` in a metrics dict: keys joined by "/", and a list of records picked
+    by "key=value&key=value", e.g. "comparison/split=random&band=500-600&model=RF/auc"."""
+    node = metrics
+    for part in path.split("/"):
+        if isinstance(node, list):
+            want = dict(item.split("=", 1) for item in part.split("&"))
+            hits = [r for r in node if all(str(r.get(k)) == v for k, v in want.items())]
+            if len(hits) != 1:
+                raise KeyError(f"{path}: {len(hits)} records match {part!r}")
+            node = hits[0]
+        else:
+            node = node[part]
+    return float(node)
 
 
 def _jsonable(value):

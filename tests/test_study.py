@@ -56,5 +56,7 @@ def test_block_runs_and_resumes_from_cache(tmp_path):
     # again: everything comes from the cache, nothing is trained
     again = study.run_study(plan, cache, progress=False, on_block=pytest.fail)
     assert json.dumps(again, sort_keys=True) == json.dumps(records, sort_keys=True)
+    assert study.run_study(plan, cache, missing="skip") == again
+    assert study.run_study(plan, tmp_path / "empty.jsonl", missing="skip") == []   # a reading copy trains nothing
     table = study.summary_table(again)
     assert set(table.model) == set(random["models"]) and (table.seeds == 2).all()

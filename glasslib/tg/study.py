@@ -186,10 +186,13 @@ def run_block(split: str, band, seeds, plan: StudyPlan, table, regressions: _Reg
 
 
 def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = None,
-              progress: bool = True, on_block=None) -> list[dict]:
+              progress: bool = True, on_block=None, missing: str = "run") -> list[dict]:
     """Every block of `plan` (cached ones read back); `on_block(record)` after each new one.
     A block whose split has no positive rows on one side (the extrapolation split below its
-    cut) is recorded as skipped with the reason."""
+    cut) is recorded as skipped with the reason. missing="skip" returns the cached blocks only
+    (a reading copy made while the study is still running)."""
+    if missing not in ("run", "skip"):
+        raise ValueError(f"missing={missing!r} is not known; choose 'run' or 'skip'")
     from tqdm.auto import tqdm
 
     from .sciglass import load_clean
@@ -200,6 +203,9 @@ def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = N
     if cache:
         print(f"{len(blocks) - len(todo)} of {len(blocks)} (split, band) blocks read from "
               f"{Path(cache).name}; {len(todo)} to run")
+    if missing == "skip":
+        return [done[_key(s, b, plan.settings(s, b, seeds))] for s, b, seeds in blocks
+                if _key(s, b, plan.settings(s, b, seeds)) in done]
     table = load_clean() if todo else None
     regressions = _RegressionCache()
     for split, band, seeds in tqdm(todo, desc="blocks", unit="block", disable=not progress):
