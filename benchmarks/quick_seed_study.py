@@ -5,7 +5,7 @@ measure the spread of every headline metric, and write the expectations the note
     python benchmarks/quick_seed_study.py [--seeds 0 1 2] [--notebooks 02 03 06 07]
 
 Tolerance per metric: max(4 SD over the seeds, FLOOR * |mean|) around the mean of the seeds;
-exact (zero tolerance) for metrics that do not depend on the seed at all (row counts, the
+exact (zero tolerance) for counts that do not depend on the seed at all (row counts, the
 screen's size). Writes tests/expected_quick_metrics.json; prints the spread it measured.
 """
 
@@ -58,11 +58,12 @@ def main() -> None:
     parser.add_argument("--notebooks", nargs="*", default=None, help="numbers, e.g. 02 06 (default: all)")
     args = parser.parse_args()
     stems = [s for s in HEADLINES if args.notebooks is None or s[:2] in args.notebooks]
-    expected = json.loads(paths.EXPECTED_QUICK.read_text()) if paths.EXPECTED_QUICK.exists() else {}
+    expected = {}
     values: dict[str, dict[str, list[float]]] = {s: {} for s in stems}
     for seed in args.seeds:
         with tempfile.TemporaryDirectory() as tmp:
             figures, cache = Path(tmp) / "figures", Path(tmp) / "cache"
+            figures.mkdir()
             for stem in stems:            # in order: 07 uses the autoencoder that 06 trained with this seed
                 metrics = run_notebook(stem, seed, figures, cache)
                 for path in HEADLINES[stem]:
@@ -72,10 +73,14 @@ def main() -> None:
         expected[stem] = {}
         for path, v in values[stem].items():
             mean, sd = float(np.mean(v)), float(np.std(v, ddof=1)) if len(v) > 1 else 0.0
-            tol = 0.0 if sd == 0.0 else max(4 * sd, FLOOR * abs(mean))
+            counts = all(float(x).is_integer() for x in v) and sd == 0.0    # row counts, grid sizes
+            tol = 0.0 if counts else max(4 * sd, FLOOR * abs(mean))
             expected[stem][path] = {"mean": mean, "sd": sd, "tol": tol, "values": v}
             print(f"{stem:28s} {path:60s} mean {mean:.4g}  SD {sd:.2g}  tolerance ±{tol:.2g}")
-    paths.EXPECTED_QUICK.write_text(json.dumps(expected, indent=1) + "\n")
+    # re-read before writing: another seed-study process may have written other notebooks meanwhile
+    latest = json.loads(paths.EXPECTED_QUICK.read_text()) if paths.EXPECTED_QUICK.exists() else {}
+    latest.update({stem: expected[stem] for stem in stems})
+    paths.EXPECTED_QUICK.write_text(json.dumps(dict(sorted(latest.items())), indent=1) + "\n")
     print(f"written {paths.EXPECTED_QUICK.relative_to(ROOT)}")
 
 

@@ -74,3 +74,11 @@ def test_quench_rate_rule():
     table.loc[table.rate_K_per_ps == 20.0, "n4"] = 0.70   # N4 of 20 K/ps now 0.05 away
     assert validation.choose_rate(table) == 10.0
     assert validation.choose_rate(table[table.rate_K_per_ps > 5.0]) is None
+
+
+def test_fsdp_fit_refuses_a_curve_without_a_peak():
+    """A rising S(q) with no maximum inside the window (the weak FSDP of a borosilicate) must
+    not come back as a peak at the window's edge."""
+    q = np.linspace(0.8, 2.6, 60)
+    with pytest.raises(RuntimeError, match="no FSDP"):
+        structure.fsdp_fit(q, 0.2 + 0.5 * q, np.full(len(q), 50))

@@ -153,6 +153,10 @@ def fsdp_fit(q, s, counts, window=(1.0, 2.3)) -> float:
     guess = [float(s[m].max() - s[m].min()), float(q[m][np.argmax(s[m])]), 0.25, float(s[m].min()), 0.0]
     bounds = ([0, window[0], 0.05, -5, -5], [5, window[1], 1.0, 5, 5])
     params, _ = curve_fit(model, q[m], s[m], p0=guess, sigma=1 / np.sqrt(counts[m]), bounds=bounds, maxfev=20000)
+    step = float(np.median(np.diff(q[m])))
+    if not window[0] + step < params[1] < window[1] - step:
+        # a centre pinned to the window's edge is no peak (e.g. the weak FSDP of a borosilicate)
+        raise RuntimeError(f"no FSDP inside {window} 1/A: the fit ran to the edge ({params[1]:.3f})")
     return float(params[1])
 
 
