@@ -93,7 +93,9 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
         return (f"{m['blocks_finished']} of {m['blocks_planned']} (split, band) blocks; DGN vs the best baseline, "
                 f"paired bootstrap 95 % interval of the AUC difference: {verdicts}. Label-noise ceiling "
                 f"(replicate oracle) AUC {_f(m['ceiling_auc_min'])}–{_f(m['ceiling_auc_max'])} vs best baseline "
-                f"{_f(m['best_auc_min'])}–{_f(m['best_auc_max'])} on the same blocks")
+                f"{_f(m['best_auc_min'])}–{_f(m['best_auc_max'])} on the same blocks. The paper's claims: "
+                + "; ".join(f"*{c['claim']}*: **{c['verdict']}**"
+                            for c in metrics("08_tg_claims_tested", "full")["claims"]))
 
     def screen():
         m = metrics("04_screening")
