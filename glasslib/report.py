@@ -100,7 +100,10 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
     def screen():
         m = metrics("04_screening")
         n = {v["candidates"] for k, v in m.items() if isinstance(v, dict) and "candidates" in v}
-        return f"{', '.join(f'{c:,}' for c in sorted(n))} candidates (12 oxides, 10 wt% steps)"
+        domain = "; ".join(f"{band} °C: {v['top5_in_domain']} of the top 5 in the applicability domain, mean "
+                           f"P(Tg in band) {v['top5_p_in_band_mean']:.2f}"
+                           for band, v in m.items() if isinstance(v, dict) and "top5_in_domain" in v)
+        return f"{', '.join(f'{c:,}' for c in sorted(n))} candidates (12 oxides, 10 wt% steps); {domain}"
 
     return [("P2 cleaned SciGlass rows", f"{p2.CLEANED_ROWS:,}", rows),
             ("P2 train / validation rows", f"{p2.TRAIN_ROWS:,} / {p2.VALIDATION_ROWS:,}", split_rows),
