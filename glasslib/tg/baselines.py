@@ -6,7 +6,6 @@ continuous output (probability or decision function), as AUC needs a ranking.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
+
+from ..jsonl import append_record, read_records
 
 PAPER_BASELINES = ("KNN", "RF", "SVM", "DT", "MLP")
 MODERN_BASELINES = ("HGB",)
@@ -113,18 +114,7 @@ def _settings(dgn_params: dict, models, svm_max_train, k: int, seed: int) -> dic
 
 def _read_cache(cache: Path, settings: dict) -> dict:
     """Finished (split, band) blocks in a JSONL cache that were made with these settings."""
-    blocks = {}
-    if not cache.exists():
-        return blocks
-    for number, line in enumerate(cache.read_text().splitlines(), 1):
-        try:
-            block = json.loads(line)
-        except json.JSONDecodeError:  # a line cut by a kill; its block is redone
-            print(f"{cache.name}: line {number} is incomplete and is ignored")
-            continue
-        if block.get("settings") == settings:
-            blocks[(block["split"], block["band"])] = block["records"]
-    return blocks
+    return {(b["split"], b["band"]): b["records"] for b in read_records(cache) if b.get("settings") == settings}
 
 
 def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | None = None,
@@ -157,15 +147,6 @@ def compare_bands(bands, splits=("random", "publication"), dgn_params: dict | No
         key = (split, _band_name(band))
         done[key] = records
         if cache:
-            line = json.dumps({"split": split, "band": key[1], "settings": settings, "records": records})
-            with open(cache, "ab+") as handle:
-                handle.seek(0, os.SEEK_END)
-                if handle.tell():  # never glue a block onto a line cut by a kill
-                    handle.seek(-1, os.SEEK_END)
-                    if handle.read(1) != b"\n":
-                        handle.write(b"\n")
-                handle.write(line.encode() + b"\n")
-                handle.flush()
-                os.fsync(handle.fileno())
+            append_record(cache, {"split": split, "band": key[1], "settings": settings, "records": records})
     ordered = [r for s in splits for b in bands for r in done[(s, _band_name(b))]]
     return pd.DataFrame(ordered)

@@ -16,7 +16,7 @@ The regression route (Tg regressors; one model per split and seed serves every b
 by -|predicted Tg - band centre|. For a Gaussian predictive distribution of constant width,
 P(a <= Tg < b) is a decreasing function of that distance, so both give the same ranking and
 AUC; the distance needs no width estimate. The calibrated probability for the screen comes
-from `screening` (split-conformal), not from here.
+from `trust` (split-conformal), not from here.
 
 Blocks are appended to a JSONL cache as they finish (written whole), so a stopped study
 resumes; blocks made with other settings are not reused.
@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..jsonl import append_record, read_records
 from .baselines import MODERN_BASELINES, PAPER_BASELINES, baseline_scores, fit_baseline, make_regressor
 from .ceiling import replicate_oracle, twin_share
 from .dataset import SPLITS, TgProblem, check_band, load_split
@@ -217,7 +218,7 @@ def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = N
         record["settings"] = settings
         done[_key(split, band, settings)] = record
         if cache:
-            _append(Path(cache), record)
+            append_record(cache, record)
         if on_block:
             on_block(record)
     return [done[_key(s, b, plan.settings(s, b, seeds))] for s, b, seeds in blocks]
@@ -228,30 +229,7 @@ def _key(split, band, settings) -> tuple:
 
 
 def _read_cache(cache: Path) -> dict:
-    blocks = {}
-    if not cache.exists():
-        return blocks
-    for number, line in enumerate(cache.read_text().splitlines(), 1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:       # a line cut by a kill; its block is redone
-            print(f"{cache.name}: line {number} is incomplete and is ignored")
-            continue
-        blocks[(record["split"], record["band"], json.dumps(record["settings"], sort_keys=True))] = record
-    return blocks
-
-
-def _append(cache: Path, record: dict) -> None:
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with open(cache, "ab+") as handle:
-        handle.seek(0, os.SEEK_END)
-        if handle.tell():                  # never glue a block onto a line cut by a kill
-            handle.seek(-1, os.SEEK_END)
-            if handle.read(1) != b"\n":
-                handle.write(b"\n")
-        handle.write(json.dumps(record).encode() + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    return {(r["split"], r["band"], json.dumps(r["settings"], sort_keys=True)): r for r in read_records(cache)}
 
 
 def summary_table(records: list[dict]):
