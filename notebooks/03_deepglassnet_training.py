@@ -52,7 +52,7 @@ EPOCHS = run.pick(10, 60)
 SNAPSHOTS = sorted({0, 1, EPOCHS // 3, EPOCHS})
 TSNE_POINTS = run.pick(800, 3000)
 HP = dict(embed_dim=8, hidden_dim=64, out_dim=16, batch_size=512)
-problem = TgProblem((500, 600), "random", seed)
+problem = TgProblem((500, 600), "random", 0)   # the paper's fixed split; seed varies the model
 print(problem)
 
 # %%
@@ -108,11 +108,11 @@ saved = {}
 for band in [(300, 400), (400, 500), (500, 600)]:
     path = screening.model_path(band)
     if run.full:
-        prob = TgProblem(band, "random", seed)
+        prob = TgProblem(band, "random", 0)
         m = DeepGlassNetClassifier(epochs=60, seed=seed, band=band, **HP).fit(prob.X_train, prob.y_train)
         m.save(path)
     m = DeepGlassNetClassifier.load(path)
-    prob = TgProblem(band, "random", seed)
+    prob = TgProblem(band, "random", 0)
     s = m.decision_function(prob.X_val)
     saved[f"{band[0]}-{band[1]}"] = {"auc": auc(s, prob.y_val), "precision@100": precision_at_k(s, prob.y_val, 100)}
     print(f"{path.name}: validation AUC {saved[f'{band[0]}-{band[1]}']['auc']:.4f}")
@@ -120,3 +120,26 @@ for band in [(300, 400), (400, 500), (500, 600)]:
 # %%
 run.save_metrics({"history": h, "screening_models": saved, "final_val_auc": h["val_auc"][-1]})
 print("paper: loss falls while AUC rises (Fig. 9a); here: AUC", " -> ".join(f"{a:.3f}" for a in h["val_auc"][::max(1, EPOCHS // 5)]))
+
+
+# %% [markdown]
+# The headline metrics of this run against the quick profile's seed study (`benchmarks/quick_seed_study.py`):
+# a metric outside its tolerance fails the notebook test.
+
+# %%
+run.check_metrics()
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. At which epoch does the validation AUC peak, and how much lower is it at the last epoch?
+# 2. Score the 500–600 °C model on the 300–400 °C labels of the same validation rows. What AUC do you
+#    expect, and what do you get? What does it say about the learned features?
+
+# %% tags=["hide-input"]
+# Solutions
+best = int(np.nanargmax(h["val_auc"]))
+print(f"1. peak validation AUC {h['val_auc'][best]:.4f} at epoch {h['epoch'][best]}, last {h['val_auc'][-1]:.4f}")
+other = TgProblem((300, 400), "random", 0)
+print(f"2. the 500-600 °C model on 300-400 °C labels: AUC {auc(model.decision_function(other.X_val), other.y_val):.3f} "
+      "(below 0.5: glasses scored near 500-600 °C are the ones not in 300-400 °C)")

@@ -182,3 +182,20 @@ print("paper: 230 RDFs from ~5000-10000-atom glasses at ~150 CPU h each")
 print(f"here:  {n_rdfs} RDFs from {len(glasses)} glasses of ~1000 atoms at "
       f"{summary['minutes'].mean() if len(summary) else float('nan'):.1f} min each; "
       f"{int(checks['pass'].sum())}/{len(checks)} structure checks inside their windows")
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. Which glass of the campaign is farthest from its measured SciGlass density, and by how much?
+# 2. How many picoseconds and timesteps would the study protocol's quench take at the paper's rate of
+#    0.4 K/ps, and how long would that be on one core at the speed of this campaign?
+
+# %% tags=["hide-input"]
+# Solutions
+worst = dens.loc[dens.deviation_percent.abs().idxmax()]
+print(f"1. {worst.glass}: {worst['density g/cm3']:.3f} vs {worst.median_g_cm3:.3f} g/cm³ ({worst.deviation_percent:+.1f} %)")
+from dataclasses import replace as _replace
+
+paper_rate = _replace(campaign.STUDY_PROTOCOL, quench_rate_K_per_ps=0.4)
+ps = paper_rate.quench_ps
+print(f"2. quench {ps:,.0f} ps = {paper_rate.steps(ps):,} steps of {paper_rate.timestep_fs:g} fs")

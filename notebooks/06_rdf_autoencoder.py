@@ -199,3 +199,26 @@ run.save_metrics({
     "roundtrip_median_mse_g": float(np.median(rt[:, 0])), "roundtrip_median_peak_shift_A": float(np.nanmedian(rt[:, 1]))})
 print(f"paper: training MSE ~{reported.AE_TRAIN_MSE} after {reported.AE_EPOCHS} epochs | here ({EPOCHS} epochs): training {mse_train:.4f}, "
       f"validation {mse_val:.4f} (goal <= {reported.AE_VALIDATION_MSE_GOAL})")
+
+
+# %% [markdown]
+# The headline metrics of this run against the quick profile's seed study (`benchmarks/quick_seed_study.py`):
+# a metric outside its tolerance fails the notebook test.
+
+# %%
+run.check_metrics()
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. Which kind of pair (base glass, dopant–other, dopant–dopant) does the autoencoder reconstruct worst,
+#    and how many held-out curves are of that kind?
+# 2. How many of the 8 latent units are dead (never active on the training images)? What would a linear
+#    bottleneck change (`RDFAutoencoder(bottleneck="linear")`)?
+
+# %% tags=["hide-input"]
+# Solutions
+worst = by_kind["mean"].idxmax()
+print(f"1. worst reconstructed: {worst} pairs, mean MSE {by_kind.loc[worst, 'mean']:.4f} over "
+      f"{int(by_kind.loc[worst, 'count'])} held-out curves")
+print(f"2. dead latent units: {len(dead)} of 8: {list(dead)}")

@@ -91,3 +91,26 @@ def test_library_writes_no_environment_variables():
     assert "GLASSLIB_PROFILE" not in sources and "GLASSLIB_NOTEBOOK" not in sources
     writes = [line.strip() for line in sources.splitlines() if "os.environ[" in line and "=" in line.split("os.environ[")[1]]
     assert not writes, writes
+
+
+def test_select_picks_records_and_keys():
+    from glasslib.run import select
+
+    m = {"comparison": [{"band": "500-600", "model": "RF", "auc": 0.96}, {"band": "500-600", "model": "DGN", "auc": 0.9}],
+         "glass_holdout": {"pipeline": {"image_mse": 0.007}}}
+    assert select(m, "comparison/band=500-600&model=DGN/auc") == 0.9
+    assert select(m, "glass_holdout/pipeline/image_mse") == 0.007
+    with pytest.raises(KeyError, match="2 records match"):
+        select(m, "comparison/band=500-600/auc")
+
+
+def test_check_metrics_fails_a_broken_model(figures):
+    """A DeepGlassNet that learned nothing (AUC 0.5, as with shuffled labels) fails the check; the
+    seed study's own mean passes it."""
+    expected = json.loads(paths.EXPECTED_QUICK.read_text())["03_deepglassnet_training"]["final_val_auc"]
+    run = glasslib.notebook_run("03_deepglassnet_training", "quick", 0)
+    run.save_metrics({"final_val_auc": expected["mean"]})
+    run.check_metrics()
+    run.save_metrics({"final_val_auc": 0.5})
+    with pytest.raises(AssertionError, match="final_val_auc = 0.5, expected"):
+        run.check_metrics()

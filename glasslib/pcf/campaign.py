@@ -191,6 +191,10 @@ def simulate_and_store(glass: Glass, root: str | os.PathLike = GLASSES_DIR, n_at
         shutil.rmtree(final, ignore_errors=True)
         os.replace(staging, final)
         shutil.rmtree(saved, ignore_errors=True)
+        try:
+            saved.parent.rmdir()                 # no unfinished run left: no .checkpoints folder
+        except OSError:                          # another run's checkpoint is there (or none was)
+            pass
         return meta
     finally:
         if not keep_workdir:
