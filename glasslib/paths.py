@@ -39,6 +39,21 @@ def sha256_of(path: str | os.PathLike, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def replace_atomically(write, target: str | os.PathLike) -> Path:
+    """Call write(tmp) on a temporary file beside `target`, then rename it onto `target`, so a
+    reader in another process (a second test worker, a notebook) sees the old file or the whole
+    new one, never half of it."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
 def relative(path: str | os.PathLike) -> str:
     """A path as the project names it (relative to the repository root where it lies inside)."""
     path = Path(path).resolve()

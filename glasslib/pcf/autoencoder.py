@@ -135,7 +135,8 @@ class RDFAutoencoder:
         self.encoder_.save(folder / "encoder.keras")
         self.decoder_.save(folder / "decoder.keras")
         body = {"params": self.get_params(), "history": getattr(self, "history_", None)}
-        (folder / "params.json").write_text(json.dumps(body) + "\n")
+        # written last and whole: a folder with params.json holds a complete model
+        paths.replace_atomically(lambda tmp: tmp.write_text(json.dumps(body) + "\n"), folder / "params.json")
         return folder
 
     @classmethod

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -51,12 +52,14 @@ def wheel_path(cache_dir: str | os.PathLike | None = None, download: bool = True
     if target.exists() or not download:
         return target
     cache.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           f"glasspy=={GLASSPY_VERSION}", "-d", str(cache)]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0 or not target.exists():
-        raise ConnectionError(f"could not download {WHEEL_NAME} from the package index:\n"
-                              f"{result.stderr[-1500:]}")
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:    # renamed into place whole (parallel tests)
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               f"glasspy=={GLASSPY_VERSION}", "-d", tmp]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0 or not (Path(tmp) / WHEEL_NAME).exists():
+            raise ConnectionError(f"could not download {WHEEL_NAME} from the package index:\n"
+                                  f"{result.stderr[-1500:]}")
+        os.replace(Path(tmp) / WHEEL_NAME, target)
     return target
 
 

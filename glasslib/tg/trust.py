@@ -72,8 +72,7 @@ class ScreenTrust:
         if file.exists():
             return joblib.load(file)
         trust = cls.fit(split=split, seed=seed)
-        file.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(trust, file)
+        paths.replace_atomically(lambda tmp: joblib.dump(trust, tmp), file)
         return trust
 
     def nearest(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
