@@ -3,6 +3,7 @@ minority species' like-pair curve must level off at 1 after the N(N-1) normalisa
 (N-1)/N before it), and the pair count behind each curve must match the known density."""
 
 import numpy as np
+import pytest
 
 from glasslib.pcf.rdf import first_shell_pairs, normalise_like_pairs, partial_rdfs
 
@@ -35,3 +36,36 @@ def test_minority_like_pairs_level_off_at_one(tmp_path):
     expected_zn = 4 * 3 / 2 * sphere * frames        # distinct Zn pairs closer than 5 A, all frames
     assert abs(pairs["Zn-Zn"] - expected_zn) < 0.25 * expected_zn
     assert abs(pairs["Si-O"] - 300 * 600 * sphere * frames) < 0.03 * 300 * 600 * sphere * frames
+
+
+def test_curves_with_too_few_pairs_are_left_out_of_the_dataset(tmp_path):
+    """Dataset v2 counts the pairs behind each curve; the loader drops those under the
+    threshold (and lists them), keeps the rest, and keeps everything when asked to."""
+    import json
+
+    import pandas as pd
+
+    from glasslib.pcf import campaign, dataset
+    from glasslib.pcf.rdf import PAIR_COUNT_THRESHOLD
+
+    r = np.arange(0.025, 10, 0.05)
+    for name, zn_pairs in (("NBS-ZnO-02", 12), ("NBS-ZnO-10", 400)):
+        folder = tmp_path / "glasses" / name
+        folder.mkdir(parents=True)
+        pd.DataFrame({"r_angstrom": r, "Zn-Zn": 1.0 - np.exp(-r), "Si-O": 1.0 + np.exp(-(r - 1.6) ** 2)}).to_csv(
+            folder / "rdf.csv.gz", index=False)
+        meta = {"name": name, "base": "NBS", "dopant": "ZnO", "mol_percent": int(name[-2:]),
+                "first_shell_pairs": {"Zn-Zn": zn_pairs, "Si-O": 90000}}
+        (folder / "meta.json").write_text(json.dumps(meta))
+    table = campaign.write_rdf_table(tmp_path / "glasses")
+    assert sorted(table.drop_duplicates(["glass", "pair"]).first_shell_pairs) == [12, 400, 90000, 90000]
+
+    kept = dataset.load_rdf_dataset(table)
+    assert 12 < PAIR_COUNT_THRESHOLD < 400
+    assert sorted(zip(kept.rows.glass, kept.rows.pair)) == [("NBS-ZnO-02", "Si-O"), ("NBS-ZnO-10", "Si-O"),
+                                                             ("NBS-ZnO-10", "Zn-Zn")]
+    assert kept.excluded.to_dict("records") == [{"glass": "NBS-ZnO-02", "pair": "Zn-Zn", "first_shell_pairs": 12}]
+    assert len(dataset.load_rdf_dataset(table, min_pairs=None)) == 4
+    assert len(dataset.load_rdf_dataset(table, min_pairs=500)) == 2
+    with pytest.raises(ValueError, match="min_pairs=-1"):
+        dataset.load_rdf_dataset(table, min_pairs=-1)

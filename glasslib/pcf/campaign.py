@@ -340,7 +340,8 @@ def load_glasses(root: str | os.PathLike = GLASSES_DIR) -> list[dict]:
 
 
 def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None = None) -> pd.DataFrame:
-    """Long table (glass, base, dopant, mol_percent, pair, r_angstrom, g) of every finished glass."""
+    """Long table (glass, base, dopant, mol_percent, pair, r_angstrom, g) of every finished glass,
+    with first_shell_pairs (pairs within 5 Å over the production frames) where the runs counted them."""
     root = Path(root)
     target = Path(target) if target else root.parent / "rdf_table.csv.gz"
     frames = []
@@ -348,6 +349,8 @@ def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None =
         name = meta.get("name") or meta["glass"]          # replicas and study runs carry their own
         rdf = pd.read_csv(root / name / "rdf.csv.gz")
         long = rdf.melt(id_vars="r_angstrom", var_name="pair", value_name="g")
+        if "first_shell_pairs" in meta:              # dataset v2: the pairs behind each curve
+            long["first_shell_pairs"] = long["pair"].map(meta["first_shell_pairs"])
         long.insert(0, "mol_percent", meta["mol_percent"])
         long.insert(0, "dopant", meta["dopant"] or "none")
         long.insert(0, "base", meta["base"])

@@ -5,7 +5,7 @@ whole-glass split (beyond the paper)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +15,8 @@ from .. import paths
 from .compositions import DOPANTS, OXIDE_ATOMS
 from .fingerprint import fingerprints
 from .images import rdf_to_image
+from .rdf import PAIR_COUNT_THRESHOLD
+
 
 @dataclass
 class RDFDataset:
@@ -26,6 +28,7 @@ class RDFDataset:
     g: np.ndarray          # (n, len(r))
     images: np.ndarray     # (n, 64, 64)
     X: np.ndarray          # (n, 58)
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)   # curves left out: too few pairs
 
     def __len__(self):
         return len(self.rows)
@@ -33,11 +36,20 @@ class RDFDataset:
     def subset(self, idx) -> "RDFDataset":
         idx = np.asarray(idx)
         return RDFDataset(self.rows.iloc[idx].reset_index(drop=True), self.r, self.g[idx],
-                          self.images[idx], self.X[idx])
+                          self.images[idx], self.X[idx], self.excluded)
 
 
-def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None) -> RDFDataset:
-    """Assemble the dataset from data/md/rdf_table.csv.gz (or a given long table)."""
+def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
+                     min_pairs: int | None = PAIR_COUNT_THRESHOLD) -> RDFDataset:
+    """Assemble the dataset from data/md/rdf_table.csv.gz (or a given long table).
+
+    Where the table counts the pairs behind each curve (column first_shell_pairs, dataset v2),
+    curves with fewer than `min_pairs` pairs within 5 Å are left out of training and evaluation:
+    their g(r) is noise (a 2 % dopant's cation-cation curve rests on a handful of pairs). They
+    are listed in `RDFDataset.excluded`. min_pairs=None keeps every curve. Dataset v1 has no
+    counts, so nothing is left out."""
+    if min_pairs is not None and (isinstance(min_pairs, bool) or int(min_pairs) != min_pairs or min_pairs < 0):
+        raise ValueError(f"min_pairs={min_pairs!r} must be a non-negative whole number or None")
     if table is None or isinstance(table, (str, os.PathLike)):
         path = Path(table or paths.MD_RDF_TABLE)
         if not path.exists():
@@ -45,6 +57,12 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None) -> R
         table = pd.read_csv(paths.record_input(path))
     table = table.copy()
     table["dopant"] = table["dopant"].fillna("none")
+    excluded = pd.DataFrame(columns=["glass", "pair", "first_shell_pairs"])
+    if "first_shell_pairs" in table and min_pairs is not None:
+        low = table["first_shell_pairs"] < min_pairs
+        excluded = (table.loc[low, ["glass", "pair", "first_shell_pairs"]].drop_duplicates()
+                    .sort_values(["glass", "pair"]).reset_index(drop=True))
+        table = table.loc[~low]
     keys = ["glass", "base", "dopant", "mol_percent", "pair"]
     wide = table.pivot_table(index=keys, columns="r_angstrom", values="g", sort=True)
     rows = wide.index.to_frame(index=False)
@@ -53,7 +71,7 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None) -> R
     images = np.stack([rdf_to_image(r, gi) for gi in g]) if len(g) else np.zeros((0, 64, 64))
     X = fingerprints([(b, None if d == "none" else d, m, p) for b, d, m, p in
                       rows[["base", "dopant", "mol_percent", "pair"]].itertuples(index=False)])
-    return RDFDataset(rows, r, g, images, X)
+    return RDFDataset(rows, r, g, images, X, excluded)
 
 
 def random_split(n: int, seed: int = 0, fraction: float = 0.2):
