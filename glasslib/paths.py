@@ -20,7 +20,9 @@ MD_DATA = DATA / "md"
 MD_GLASSES = MD_DATA / "glasses"
 MD_RDF_TABLE = MD_DATA / "rdf_table.csv.gz"
 MODELS = DATA / "models"
-EXPECTED_QUICK = ROOT / "tests" / "expected_quick_metrics.json"   # seed study of the quick profile
+# the quick profile's expected headline metrics (benchmarks/quick_seed_study.py); the study itself
+# points GLASSLIB_EXPECTED at a file that does not exist, so the old expectations do not stop it
+EXPECTED_QUICK = Path(os.environ.get("GLASSLIB_EXPECTED") or ROOT / "tests" / "expected_quick_metrics.json")
 TG_STUDY = DATA / "tg-study" / "blocks.jsonl"   # the seeded comparison of paper 2 (resumable cache)
 
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from glasslib.tg.screening import PAPER_COMPONENTS, SimplexGrid, count_compositions, screen
+from glasslib.tg.screening import PAPER_COMPONENTS, SimplexGrid, count_compositions, screen, subgrids
 from glasslib.tg.sciglass import COMPONENTS
 
 
@@ -48,6 +48,33 @@ def test_screen_keeps_the_true_top_k():
     assert n == len(grid)
     assert np.allclose(np.sort(scores)[::-1][:7], table.similarity.to_numpy(), atol=1e-6)
     assert (table[list(grid.components)].sum(axis=1) == 100).all()
+
+
+def test_pieces_of_the_grid_are_the_grid_in_order():
+    grid = SimplexGrid(("SiO2", "Na2O", "CaO", "B2O3", "ZnO"), 10, minimum={"SiO2": 30}, maximum={"Na2O": 20})
+    pieces = subgrids(grid)
+    assert len(pieces) > 5
+    whole = np.concatenate(list(grid.blocks(64)))
+    assert np.array_equal(np.concatenate([np.concatenate(list(p.blocks(64))) for p in pieces]), whole)
+    assert sum(len(p) for p in pieces) == len(grid)
+
+
+def test_parallel_screen_equals_one_process_ties_included():
+    """Scores on one component only: whole families of candidates tie, and both screens must
+    keep the same ones (the earliest in grid order)."""
+    grid = SimplexGrid(("SiO2", "Al2O3", "Na2O", "CaO", "MgO"), 10)
+    w = np.zeros(len(COMPONENTS))
+    w[COMPONENTS.index("SiO2")] = 1.0
+    one, n1 = screen(_Linear(w), grid, top=20, batch_size=17)
+    two, n2 = screen(_Linear(w), grid, top=20, batch_size=17, workers=2)
+    assert n1 == n2 == len(grid)
+    assert one.equals(two)
+    every = np.concatenate(list(grid.blocks())) * 10           # grid order
+    expected = every[np.argsort(-every[:, 0], kind="stable")][:20]
+    assert (one[list(grid.components)].to_numpy() == expected).all()
+    assert sorted(one.SiO2.value_counts().items()) == [(70, 5), (80, 10), (90, 4), (100, 1)]   # 70 % is cut
+    with pytest.raises(ValueError, match="workers=0 must be a positive whole number"):
+        screen(_Linear(w), grid, workers=0)
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -8,6 +8,7 @@ so peak memory does not grow with the number of candidates.
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from pathlib import Path
@@ -128,41 +129,38 @@ def _enumerate(total, caps, offset, block_size):
         yield np.concatenate(pending)
 
 
-def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 65536, progress: bool = False,
-           trust=None, band=None, in_domain_only: bool = False, pool: int | None = None):
+def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 8192, progress: bool = False,
+           trust=None, band=None, in_domain_only: bool = False, pool: int | None = None, workers: int = 1):
     """Score every candidate of `grid` with model.decision_function; keep the `top` best.
 
     With `trust` (a `trust.ScreenTrust`) and `band`, the best `pool` candidates (default
     max(1000, 50 * top)) get the applicability-domain and calibrated-probability columns, and
     `in_domain_only` keeps the in-domain ones before the top `top` are taken.
+    `workers` > 1 screens pieces of the grid (cut by the first two components' values) in that
+    many processes of one thread each; the result is the same, ties included.
     Returns a DataFrame (rank, similarity, [trust columns], wt% of each component) and the
     candidate count.
     """
     if isinstance(top, bool) or int(top) != top or int(top) < 1:
         raise ValueError(f"top={top!r} must be a positive whole number of candidates")
+    if isinstance(workers, bool) or int(workers) != workers or int(workers) < 1:
+        raise ValueError(f"workers={workers!r} must be a positive whole number of processes")
     if (trust is None) != (band is None):
         raise ValueError("trust and band go together: pass both or neither")
     if in_domain_only and trust is None:
         raise ValueError("in_domain_only needs trust (the applicability domain) and band")
     keep_n = int(top) if trust is None else int(pool or max(1000, 50 * int(top)))
-    best_scores = np.empty(0, np.float32)
-    best_units = np.empty((0, len(grid.components)), np.int64)
-    n = 0
-    blocks = grid.blocks(batch_size)
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        blocks = tqdm(blocks, total=math.ceil(len(grid) / batch_size), desc="screening", unit="block")
-    for units in blocks:
-        scores = np.asarray(model.decision_function(grid.fractions(units)), np.float32)
-        n += len(units)
-        if len(scores) > keep_n:                       # only this block's best can enter the top
-            part = np.argpartition(-scores, keep_n - 1)[:keep_n]
-            scores, units = scores[part], units[part]
-        scores = np.concatenate([best_scores, scores])
-        units = np.concatenate([best_units, units])
-        keep = np.lexsort((np.arange(len(scores)), -scores))[:keep_n]
-        best_scores, best_units = scores[keep], units[keep]
+        bar = tqdm(total=len(grid), desc="screening", unit="candidate", unit_scale=True)
+    if int(workers) == 1:
+        best_scores, best_units, n = _screen_part(model, grid, keep_n, batch_size, bar)
+    else:
+        best_scores, best_units, n = _screen_parallel(model, grid, keep_n, batch_size, int(workers), bar)
+    if bar is not None:
+        bar.close()
     table = pd.DataFrame(best_units * grid.step, columns=list(grid.components))
     if trust is not None:
         table = pd.concat([trust.annotate(grid.fractions(best_units), band), table], axis=1)
@@ -172,6 +170,91 @@ def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 65536, prog
     table = table.head(int(top)).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table, n
+
+
+def _merge_best(best_scores, best_units, scores, units, keep_n):
+    """The keep_n best of both, earlier rows first among equal scores (grid order)."""
+    if len(scores) > keep_n:                       # only this block's best can enter the top
+        cut = -np.partition(-scores, keep_n - 1)[keep_n - 1]
+        part = np.flatnonzero(scores >= cut)       # every tie at the cut, in grid order
+        scores, units = scores[part], units[part]
+    scores = np.concatenate([best_scores, scores])
+    units = np.concatenate([best_units, units])
+    keep = np.lexsort((np.arange(len(scores)), -scores))[:keep_n]
+    return scores[keep], units[keep]
+
+
+def _screen_part(model, grid: SimplexGrid, keep_n: int, batch_size: int, bar=None):
+    best_scores = np.empty(0, np.float32)
+    best_units = np.empty((0, len(grid.components)), np.int64)
+    n = 0
+    for units in grid.blocks(batch_size):
+        scores = np.asarray(model.decision_function(grid.fractions(units)), np.float32)
+        n += len(units)
+        best_scores, best_units = _merge_best(best_scores, best_units, scores, units, keep_n)
+        if bar is not None:
+            bar.update(len(units))
+    return best_scores, best_units, n
+
+
+def subgrids(grid: SimplexGrid, depth: int = 2) -> list[SimplexGrid]:
+    """`grid` cut into pieces by the values of its first `depth` components, in grid order:
+    the pieces' candidates, one after the other, are the grid's, in the same order."""
+    depth = min(depth, len(grid.components) - 1)
+    rest_lo, rest_hi = int(grid.lo[depth:].sum()), int(grid.hi[depth:].sum())
+    pieces = []
+
+    def walk(prefix, used):
+        i = len(prefix)
+        if i == depth:
+            if rest_lo <= grid.units - used <= rest_hi:
+                piece = copy.copy(grid)
+                piece.lo, piece.hi = grid.lo.copy(), grid.hi.copy()
+                piece.lo[:depth] = piece.hi[:depth] = prefix
+                pieces.append(piece)
+            return
+        for v in range(int(grid.lo[i]), int(grid.hi[i]) + 1):
+            if used + v + int(grid.lo[i + 1:].sum()) <= grid.units:
+                walk(prefix + [v], used + v)
+
+    walk([], 0)
+    return pieces
+
+
+_WORKER_MODEL = None
+
+
+def _worker_start(model) -> None:
+    global _WORKER_MODEL
+    from threadpoolctl import threadpool_limits
+    import torch
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+    _WORKER_MODEL = model
+
+
+def _worker_screen(job):
+    piece, keep_n, batch_size = job
+    return _screen_part(_WORKER_MODEL, piece, keep_n, batch_size)
+
+
+def _screen_parallel(model, grid, keep_n, batch_size, workers, bar=None):
+    """Pieces of the grid in `workers` fresh processes (spawned: a forked PyTorch may hang on
+    the parent's thread pool), merged in grid order so ties break exactly as in one process."""
+    import multiprocessing
+
+    best_scores = np.empty(0, np.float32)
+    best_units = np.empty((0, len(grid.components)), np.int64)
+    n = 0
+    jobs = [(piece, keep_n, batch_size) for piece in subgrids(grid)]
+    with multiprocessing.get_context("spawn").Pool(workers, _worker_start, (model,)) as procs:
+        for scores, units, count in procs.imap(_worker_screen, jobs):
+            best_scores, best_units = _merge_best(best_scores, best_units, scores, units, keep_n)
+            n += count
+            if bar is not None:
+                bar.update(count)
+    return best_scores, best_units, n
 
 
 def save_table(table: pd.DataFrame, path: str | os.PathLike) -> Path:
