@@ -55,6 +55,7 @@ class StudyPlan:
     wide_seeds: tuple = (0, 1, 2, 3, 4)
     narrow_seeds: tuple = (0, 1, 2)
     ablation_splits: tuple = ("random", "publication")
+    ablation_widths: tuple = (100,)      # Fig. 10's ablations on the 100 °C bands (5 seeds each)
     dgn: dict = field(default_factory=lambda: dict(epochs=60, embed_dim=8, hidden_dim=64, out_dim=16,
                                                    batch_size=512))
     classifiers: tuple = PAPER_BASELINES + MODERN_BASELINES
@@ -70,8 +71,12 @@ class StudyPlan:
 
     def settings(self, split: str, band, seeds) -> dict:
         keep = {k: v for k, v in asdict(self).items() if k not in ("splits", "wide_bands", "narrow_bands",
-                                                                     "wide_seeds", "narrow_seeds")}
-        return json.loads(json.dumps({**keep, "ablate": split in self.ablation_splits, "seeds": list(seeds)}))
+                                                                     "wide_seeds", "narrow_seeds", "ablation_widths")}
+        return json.loads(json.dumps({**keep, "ablate": self.ablates(split, band), "seeds": list(seeds)}))
+
+    def ablates(self, split: str, band) -> bool:
+        """Whether the block also trains the two ablated DeepGlassNets."""
+        return split in self.ablation_splits and (band[1] - band[0]) in self.ablation_widths
 
 
 def band_name(band) -> str:
@@ -142,7 +147,7 @@ def run_block(split: str, band, seeds, plan: StudyPlan, table, regressions: _Reg
     y = problem.y_val
     scores: dict[str, list[np.ndarray]] = {}
     seconds: dict[str, float] = {}
-    variants = {"DeepGlassNet": {}, **(ABLATIONS if split in plan.ablation_splits else {})}
+    variants = {"DeepGlassNet": {}, **(ABLATIONS if plan.ablates(split, problem.band) else {})}
     for seed in seeds:
         for name, change in variants.items():
             start = time.perf_counter()
