@@ -14,6 +14,8 @@ environment variables.
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,7 @@ class NotebookRun:
     seed: int = 0
     threads: int | None = None
     inputs: dict = field(default_factory=dict, init=False, repr=False)
+    started: float = field(default_factory=time.perf_counter, init=False, repr=False)
 
     def __post_init__(self):
         check_profile(self.profile)
@@ -101,6 +104,12 @@ class NotebookRun:
         body = {"profile": self.profile, "seed": self.seed, **metrics}
         target.write_text(json.dumps(body, indent=1, default=_jsonable) + "\n")
 
+    def closing_line(self) -> str:
+        """The last line of a notebook: the machine it ran on and the minutes since the run began
+        (printed, never stored in metrics: it changes on every run)."""
+        return (f"{self.profile} profile, seed {self.seed}: {(time.perf_counter() - self.started) / 60:.1f} minutes "
+                f"on {seeds.available_cores()} of {os.cpu_count()} cores ({_cpu_name()}, {self.threads} thread(s) for the models)")
+
     def check_metrics(self) -> None:
         """Quick profile: compare this run's headline metrics with the seed study's expectations
         (tests/expected_quick_metrics.json: mean and tolerance per metric, from
@@ -149,6 +158,19 @@ def _jsonable(value):
         return float(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _cpu_name() -> str:
+    import platform
+
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def notebook_run(notebook: str, profile: str = "quick", seed: int = 0, threads: int | None = None) -> NotebookRun:

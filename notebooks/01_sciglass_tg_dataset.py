@@ -135,3 +135,6 @@ big = per_pub[per_pub > 100]
 print(f"2. {len(big)} publications with > 100 glasses hold {big.sum() / len(table):.1%} of the rows")
 present = (table[list(sciglass.COMPONENTS)] > 0).sum().sort_values(ascending=False)
 print(f"3. most common oxide: {present.index[0]} in {present.iloc[0]:,} glasses")
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took

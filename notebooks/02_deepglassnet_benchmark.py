@@ -134,3 +134,6 @@ piv = results.pivot_table(index=["split", "band"], columns="model", values=["auc
 for metric in ("precision@100", "auc"):
     wins = int((piv[metric]["DeepGlassNet"] > piv[metric]["RF"]).sum())
     print(f"{metric}: DeepGlassNet above RF in {wins} of {len(piv)} blocks")
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took

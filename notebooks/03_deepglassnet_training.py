@@ -143,3 +143,6 @@ print(f"1. peak validation AUC {h['val_auc'][best]:.4f} at epoch {h['epoch'][bes
 other = TgProblem((300, 400), "random", 0)
 print(f"2. the 500-600 °C model on 300-400 °C labels: AUC {auc(model.decision_function(other.X_val), other.y_val):.3f} "
       "(below 0.5: glasses scored near 500-600 °C are the ones not in 300-400 °C)")
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took

@@ -123,3 +123,6 @@ silica = screening.SimplexGrid(minimum={"SiO2": 50})
 best, n = screening.screen(screening.model_for_band((500, 600)), silica, top=1)
 print(f"2. {n:,} candidates with SiO2 >= 50 wt%; best:",
       {c: v for c, v in best.iloc[0][list(silica.components)].items() if v})
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took

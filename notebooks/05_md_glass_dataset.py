@@ -199,3 +199,6 @@ from dataclasses import replace as _replace
 paper_rate = _replace(campaign.STUDY_PROTOCOL, quench_rate_K_per_ps=0.4)
 ps = paper_rate.quench_ps
 print(f"2. quench {ps:,.0f} ps = {paper_rate.steps(ps):,} steps of {paper_rate.timestep_fs:g} fs")
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took

@@ -42,15 +42,12 @@ profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
 
 # %%
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from glasslib import notebook_run, paths
 from glasslib.tg import study
 
-started = time.perf_counter()
 run = notebook_run("08_tg_claims_tested", profile, seed, threads=1)
 plan = study.StudyPlan() if run.full else study.StudyPlan(
     splits=("random", "composition"), wide_bands=((500, 600),), narrow_bands=(), wide_seeds=(seed, seed + 1),
@@ -293,6 +290,4 @@ for name, r in (("one seed", single), ("two or more seeds", two)):
     print(f"{name:18s}: DGN − {r['best_baseline']} AUC {d['diff']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] {d['verdict']}")
 
 # %%
-import os
-
-print(f"this run: {os.cpu_count()} cores, {(time.perf_counter() - started) / 60:.1f} minutes ({profile} profile)")
+print(run.closing_line())   # the machine and the minutes this run took

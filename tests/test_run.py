@@ -114,3 +114,10 @@ def test_check_metrics_fails_a_broken_model(figures):
     run.save_metrics({"final_val_auc": 0.5})
     with pytest.raises(AssertionError, match="final_val_auc = 0.5, expected"):
         run.check_metrics()
+
+
+def test_closing_line_names_the_machine_and_the_minutes():
+    run = glasslib.notebook_run("99_test", "quick", seed=3)
+    line = run.closing_line()
+    assert line.startswith("quick profile, seed 3: 0.") and " minutes on " in line
+    assert f"of {__import__('os').cpu_count()} cores" in line
