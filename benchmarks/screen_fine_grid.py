@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results" / "screen_fine_grid.json"
 
 
 def screen_once(step: float, workers: int, band: tuple[float, float], top: int) -> dict:
@@ -53,6 +57,7 @@ def main() -> None:
     if args.one:
         print(json.dumps(screen_once(args.step, args.workers, tuple(args.band), args.top)))
         return
+    results = {"workers": args.workers, "cores": len(os.sched_getaffinity(0)), "band": list(args.band), "grids": []}
     for step in (10.0, args.step):
         out = subprocess.run([sys.executable, __file__, "--one", "--step", str(step), "--workers", str(args.workers),
                               "--band", *map(str, args.band), "--top", str(args.top)],
@@ -62,6 +67,9 @@ def main() -> None:
               f"{r['seconds'] / 60:.2f} min = {r['candidates_per_s']:,.0f}/s; peak RSS {r['peak_rss_MiB']:.0f} MiB "
               f"(before screening {r['rss_before_screen_MiB']:.0f} MiB; each worker at most "
               f"{r['worker_peak_rss_MiB']:.0f} MiB)", flush=True)
+        results["grids"].append({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items() if k != "top"})
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({**results, "top": r["top"]}, indent=1) + "\n")
     print("top candidates of the last grid, with domain and probability columns:")
     for row in r["top"]:
         print("  ", {k: v for k, v in row.items() if v != 0})
