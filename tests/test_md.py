@@ -54,9 +54,26 @@ def test_input_script_follows_protocol():
     assert any(c.startswith("fix relax all npt temp 300.0 300.0") and "iso 1.0 1.0" in c for c in cmds)
 
 
+def test_quench_switches_to_constant_pressure_at_npt_from_K():
+    p = Protocol(melt_K=4000, quench_rate_K_per_ps=100, npt_from_K=2000)
+    cmds = [c for c in lammps_input(Glass("SiO2"), 300, p, seed=3)]
+    quench = [(c.split()[3], float(c.split()[5]), float(c.split()[6]), int(r.split()[1]))
+              for c, r in zip(cmds, cmds[1:]) if c.startswith("fix quench")]
+    assert [q[0] for q in quench] == ["nvt"] * 5 + ["npt"] * 4          # 4000 -> 2000 K at the melt's volume
+    assert quench[4][1:3] == (2150.0, 2000.0) and quench[5][1:3] == (2000.0, 1687.5)
+    assert all(a[2] == b[1] for a, b in zip(quench, quench[1:]))
+    assert sum(q[3] for q in quench) == 37000                               # 3700 K at 100 K/ps, 1 fs steps
+    # the same temperature at the same step as the single-ensemble ramp: a 150 K piece gets 1,500 steps
+    assert quench[4][3] == 1500
+
+
 def test_bad_protocol():
     with pytest.raises(ValueError, match="quench_rate_K_per_ps=0"):
         Protocol(quench_rate_K_per_ps=0)
+    with pytest.raises(ValueError, match="npt_from_K 5000 needs quench_ensemble 'npt' and must lie between"):
+        Protocol(melt_K=4000, npt_from_K=5000)
+    with pytest.raises(ValueError, match="npt_from_K 2000 needs quench_ensemble 'npt'"):
+        Protocol(melt_K=4000, npt_from_K=2000, quench_ensemble="nvt")
 
 
 def test_campaign_resumes_and_reports_failures(tmp_path):

@@ -37,12 +37,19 @@ class Protocol:
     frame_every_ps: float = 0.2
     overlap_angstrom: float = 1.5
     quench_ensemble: str = "npt"
+    # NPT quench only below this temperature; above it the quench keeps the melt's volume (NVT), so
+    # a hot liquid at 1 bar cannot expand towards its vapour. None: the whole quench in quench_ensemble
+    npt_from_K: float | None = None
 
     def __post_init__(self):
         if self.quench_ensemble not in ("npt", "nvt"):
             raise ValueError(f"quench_ensemble {self.quench_ensemble!r} is not supported; choose one of npt, nvt")
+        if self.npt_from_K is not None and not (self.quench_ensemble == "npt"
+                                                and self.final_K < self.npt_from_K < self.melt_K):
+            raise ValueError(f"npt_from_K {self.npt_from_K!r} needs quench_ensemble 'npt' and must lie between "
+                             f"final_K {self.final_K} and melt_K {self.melt_K}")
         for name, value in asdict(self).items():
-            if name == "quench_ensemble":
+            if name in ("quench_ensemble", "npt_from_K"):
                 continue
             if not value > 0:
                 raise ValueError(f"protocol {name}={value!r} must be positive")
@@ -110,8 +117,12 @@ def _quench_segments(p: Protocol) -> list[tuple[float, float, int]]:
     n = max(1, int(-(-(p.melt_K - p.final_K) // QUENCH_SEGMENT_K)))
     total = p.steps(p.quench_ps)
     temps = [p.melt_K + (p.final_K - p.melt_K) * k / n for k in range(n + 1)]
-    bounds = [round(total * k / n) for k in range(n + 1)]
-    return [(temps[k], temps[k + 1], bounds[k + 1] - bounds[k]) for k in range(n)]
+    if p.npt_from_K is None:
+        bounds = [round(total * k / n) for k in range(n + 1)]
+    else:                                          # one more cut, where the barostat starts
+        temps = sorted({*temps, float(p.npt_from_K)}, reverse=True)
+        bounds = [round(total * (p.melt_K - t) / (p.melt_K - p.final_K)) for t in temps]
+    return [(temps[k], temps[k + 1], bounds[k + 1] - bounds[k]) for k in range(len(temps) - 1)]
 
 
 def lammps_stages(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
@@ -144,7 +155,8 @@ def lammps_stages(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
                              f"run {p.steps(p.melt_ps)}", "unfix melt"))]
     segments = _quench_segments(p)
     for k, (t0, t1, steps) in enumerate(segments, start=1):
-        fix = (f"fix quench all npt temp {t0:g} {t1:g} {tdamp} {barostat}" if p.quench_ensemble == "npt"
+        npt = p.quench_ensemble == "npt" and (p.npt_from_K is None or t0 <= p.npt_from_K)
+        fix = (f"fix quench all npt temp {t0:g} {t1:g} {tdamp} {barostat}" if npt
                else f"fix quench all nvt temp {t0:g} {t1:g} {tdamp}")
         stages.append(Stage(f"quench {k}/{len(segments)} ({t0:g} -> {t1:g} K)", (fix, f"run {steps}", "unfix quench")))
     stages.append(Stage("relax", (f"fix relax all npt temp {p.final_K} {p.final_K} {tdamp} {barostat}",
