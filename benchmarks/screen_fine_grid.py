@@ -24,7 +24,7 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results" / "screen_fine_grid.json"
 
 
-def screen_once(step: float, workers: int, band: tuple[float, float], top: int) -> dict:
+def screen_once(step: float, workers: int, band: tuple[float, float], top: int, batch: int) -> dict:
     import torch
 
     from glasslib.tg.screening import SimplexGrid, model_for_band, screen
@@ -36,7 +36,8 @@ def screen_once(step: float, workers: int, band: tuple[float, float], top: int) 
     grid = SimplexGrid(step=step)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    table, n = screen(model, grid, top=top, trust=trust, band=band, progress=True, workers=workers)
+    table, n = screen(model, grid, top=top, trust=trust, band=band, progress=True, workers=workers,
+                      batch_size=batch)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss      # the largest worker's peak
@@ -52,15 +53,16 @@ def main() -> None:
     parser.add_argument("--step", type=float, default=5.0)
     parser.add_argument("--band", nargs=2, type=float, default=(500.0, 600.0))
     parser.add_argument("--top", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=8192, help="candidates per model call")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(screen_once(args.step, args.workers, tuple(args.band), args.top)))
+        print(json.dumps(screen_once(args.step, args.workers, tuple(args.band), args.top, args.batch)))
         return
-    results = {"workers": args.workers, "cores": len(os.sched_getaffinity(0)), "band": list(args.band), "grids": []}
+    results = {"workers": args.workers, "batch": args.batch, "cores": len(os.sched_getaffinity(0)), "band": list(args.band), "grids": []}
     for step in (10.0, args.step):
         out = subprocess.run([sys.executable, __file__, "--one", "--step", str(step), "--workers", str(args.workers),
-                              "--band", *map(str, args.band), "--top", str(args.top)],
+                              "--band", *map(str, args.band), "--top", str(args.top), "--batch", str(args.batch)],
                              capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['candidates']:>11,d} candidates ({step:g} wt% steps, {args.workers} processes): "
