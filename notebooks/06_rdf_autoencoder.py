@@ -46,7 +46,7 @@ from glasslib.pcf.rdf import first_peak
 from glasslib.pcf.pipeline import RDFPipeline
 
 run = notebook_run("06_rdf_autoencoder", profile, seed)
-EPOCHS = run.pick(60, 800)
+EPOCHS = run.pick(30, 800)
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 07 builds the pipeline on it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
 
@@ -222,3 +222,6 @@ worst = by_kind["mean"].idxmax()
 print(f"1. worst reconstructed: {worst} pairs, mean MSE {by_kind.loc[worst, 'mean']:.4f} over "
       f"{int(by_kind.loc[worst, 'count'])} held-out curves")
 print(f"2. dead latent units: {len(dead)} of 8: {list(dead)}")
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took

@@ -46,7 +46,7 @@ from glasslib.pcf.pipeline import RDFPipeline
 run = notebook_run("07_rdf_forest_pipeline", profile, seed)
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 06 trains and saves it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
-GLASS_AE_EPOCHS = run.pick(60, 800)
+GLASS_AE_EPOCHS = run.pick(30, 800)
 data = dataset.load_rdf_dataset()
 train_idx, test_idx = dataset.random_split(len(data), seed)   # the same split as notebook 06
 train, test = data.subset(train_idx), data.subset(test_idx)
@@ -247,3 +247,6 @@ mse_zn = evaluation.image_mse(data.images[zn], held.predict_images(data.X[zn]))
 print(f"1. ZnO never seen: image MSE median {np.median(mse_zn):.4f} over {zn.sum()} curves "
       f"(random hold-out: {err.image_mse.median():.4f})")
 print("2.", err.groupby(dataset.pair_kinds(err)).peak_position_error_A.median().idxmax())
+
+# %%
+print(run.closing_line())   # the machine and the minutes this run took
