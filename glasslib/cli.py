@@ -200,7 +200,10 @@ def _cmd_tg_study(args):
 
             commit_paths([cache], f"tg study: {record['split']} {record['band']}")
 
-    study.run_study(plan, cache, on_block=commit)
+    if args.workers < 1:
+        print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
+        return 2
+    study.run_study(plan, cache, on_block=commit, workers=args.workers)
     return 0
 
 
@@ -303,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bands", choices=["wide", "narrow", "all"], default="all",
                    help="the 100 °C bands, the narrower ones, or all (default)")
     p.add_argument("--commit", action="store_true", help="git-commit the cache after each block")
+    p.add_argument("--workers", type=int, default=1,
+                   help="blocks in this many processes of one thread each (e.g. one per free core)")
     p.set_defaults(func=_cmd_tg_study)
     return parser
 

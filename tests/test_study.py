@@ -60,3 +60,23 @@ def test_block_runs_and_resumes_from_cache(tmp_path):
     assert study.run_study(plan, tmp_path / "empty.jsonl", missing="skip") == []   # a reading copy trains nothing
     table = study.summary_table(again)
     assert set(table.model) == set(random["models"]) and (table.seeds == 2).all()
+
+
+def test_blocks_in_two_processes_match_one_process(tmp_path):
+    """The same records from two worker processes as from one (timings aside), and the Tg
+    regressors' predictions come back from disk instead of being fitted again."""
+    plan = study.StudyPlan(splits=("random",), wide_bands=((400, 500), (500, 600)), narrow_bands=(),
+                           wide_seeds=(0,), ablation_splits=(), n_boot=20,
+                           dgn=dict(epochs=1, batch_size=1024), classifiers=("KNN",), regressors=("HGB-reg",))
+
+    def comparable(records):
+        return json.dumps([{k: v for k, v in r.items() if k != "fit_seconds"} for r in records], sort_keys=True)
+
+    one = study.run_study(plan, tmp_path / "one.jsonl", progress=False)
+    two = study.run_study(plan, tmp_path / "two.jsonl", progress=False, workers=2)
+    assert [r["band"] for r in two] == ["400-500", "500-600"]
+    assert comparable(one) == comparable(two)
+    # the regressor was fitted by the first run; every later block reports that same fit time
+    assert len({r["fit_seconds"]["HGB-reg"] for r in one + two}) == 1
+    with pytest.raises(ValueError, match="workers=0 must be a positive whole number"):
+        study.run_study(plan, tmp_path / "three.jsonl", workers=0)

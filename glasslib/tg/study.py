@@ -94,18 +94,41 @@ def regression_scores(predicted_tg, band) -> np.ndarray:
 
 
 class _RegressionCache:
-    """Validation predictions of each regressor per (split, seed): fitted once, used by all bands."""
+    """Validation predictions of each regressor per (split, seed): fitted once, used by all bands.
+    With `folder`, they are also kept on disk (keyed by the SciGlass table's hash), so a study
+    that is stopped and started again, or runs in several processes, fits each regressor once."""
 
-    def __init__(self):
+    def __init__(self, folder: str | os.PathLike | None = None):
         self.predictions, self.seconds = {}, {}
+        self.folder = Path(folder) if folder else None
 
     def get(self, name: str, problem: TgProblem, seed: int) -> np.ndarray:
         key = (name, problem.split, seed)
-        if key not in self.predictions:
-            start = time.perf_counter()
-            model = make_regressor(name, seed).fit(problem.X_train, problem.tg_train)
-            self.predictions[key] = model.predict(problem.X_val)
-            self.seconds[key] = time.perf_counter() - start
+        if key in self.predictions:
+            return self.predictions[key]
+        file = None
+        if self.folder is not None:
+            from .. import paths
+
+            table = paths.sha256_of(paths.SCIGLASS_CLEAN)[:16]
+            file = self.folder / f"{name}_{problem.split}_seed{seed}_{table}.npz"
+            if file.exists():
+                saved = np.load(file)
+                if len(saved["predicted"]) == len(problem.y_val):
+                    self.predictions[key], self.seconds[key] = saved["predicted"], float(saved["seconds"])
+                    return self.predictions[key]
+        start = time.perf_counter()
+        model = make_regressor(name, seed).fit(problem.X_train, problem.tg_train)
+        self.predictions[key] = model.predict(problem.X_val)
+        self.seconds[key] = time.perf_counter() - start
+        if file is not None:
+            from .. import paths
+
+            def write(tmp):
+                with open(tmp, "wb") as handle:
+                    np.savez(handle, predicted=self.predictions[key], seconds=self.seconds[key])
+
+            paths.replace_atomically(write, file)
         return self.predictions[key]
 
 
@@ -192,16 +215,20 @@ def run_block(split: str, band, seeds, plan: StudyPlan, table, regressions: _Reg
 
 
 def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = None,
-              progress: bool = True, on_block=None, missing: str = "run") -> list[dict]:
+              progress: bool = True, on_block=None, missing: str = "run", workers: int = 1) -> list[dict]:
     """Every block of `plan` (cached ones read back); `on_block(record)` after each new one.
     A block whose split has no positive rows on one side (the extrapolation split below its
     cut) is recorded as skipped with the reason. missing="skip" returns the cached blocks only
-    (a reading copy made while the study is still running)."""
+    (a reading copy made while the study is still running). `workers` > 1 runs blocks in that
+    many processes of one thread each (a machine with many cores); with a cache, the regressors'
+    predictions are kept on disk too, so each is fitted once however often the study restarts."""
     if missing not in ("run", "skip"):
         raise ValueError(f"missing={missing!r} is not known; choose 'run' or 'skip'")
+    if isinstance(workers, bool) or int(workers) != workers or workers < 1:
+        raise ValueError(f"workers={workers!r} must be a positive whole number of processes")
     from tqdm.auto import tqdm
 
-    from .sciglass import load_clean
+    from .. import paths
 
     done = _read_cache(Path(cache)) if cache else {}
     blocks = plan.blocks()
@@ -212,21 +239,63 @@ def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = N
     if missing == "skip":
         return [done[_key(s, b, plan.settings(s, b, seeds))] for s, b, seeds in blocks
                 if _key(s, b, plan.settings(s, b, seeds)) in done]
-    table = load_clean() if todo else None
-    regressions = _RegressionCache()
-    for split, band, seeds in tqdm(todo, desc="blocks", unit="block", disable=not progress):
-        settings = plan.settings(split, band, seeds)
-        try:
-            record = run_block(split, band, seeds, plan, table, regressions)
-        except ValueError as err:           # no positives on one side of this split
-            record = {"split": split, "band": band_name(band), "width": band[1] - band[0], "skipped": str(err)}
-        record["settings"] = settings
-        done[_key(split, band, settings)] = record
+    regression_dir = paths.CACHE / "tg-study" if cache else None
+    bar = tqdm(total=len(todo), desc="blocks", unit="block", disable=not progress)
+
+    def finish(record):
+        done[(record["split"], record["band"], json.dumps(record["settings"], sort_keys=True))] = record
         if cache:
             append_record(cache, record)
         if on_block:
             on_block(record)
+        bar.update(1)
+
+    if todo and int(workers) == 1:
+        from .sciglass import load_clean
+
+        table, regressions = load_clean(), _RegressionCache(regression_dir)
+        for block in todo:
+            finish(_block_record(block, plan, table, regressions))
+    elif todo:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(int(workers), mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_worker_start, initargs=(str(regression_dir or ""),)) as pool:
+            futures = [pool.submit(_worker_block, block, plan) for block in todo]
+            for future in as_completed(futures):
+                finish(future.result())
+    bar.close()
     return [done[_key(s, b, plan.settings(s, b, seeds))] for s, b, seeds in blocks]
+
+
+def _block_record(block, plan: StudyPlan, table, regressions) -> dict:
+    split, band, seeds = block
+    try:
+        record = run_block(split, band, seeds, plan, table, regressions)
+    except ValueError as err:           # no positives on one side of this split
+        record = {"split": split, "band": band_name(band), "width": band[1] - band[0], "skipped": str(err)}
+    record["settings"] = plan.settings(split, band, seeds)
+    return record
+
+
+_WORKER = {}
+
+
+def _worker_start(regression_dir: str) -> None:
+    from threadpoolctl import threadpool_limits
+
+    from .. import seeds
+    from .sciglass import load_clean
+
+    threadpool_limits(1)
+    seeds.set_threads(1)
+    _WORKER["table"] = load_clean()
+    _WORKER["regressions"] = _RegressionCache(regression_dir or None)
+
+
+def _worker_block(block, plan: StudyPlan) -> dict:
+    return _block_record(block, plan, _WORKER["table"], _WORKER["regressions"])
 
 
 def _key(split, band, settings) -> tuple:
