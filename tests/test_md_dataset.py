@@ -1,6 +1,7 @@
 """Validation of the committed MD dataset against experiment (issue windows)."""
 
 import gzip
+import json
 
 import pandas as pd
 import pytest
@@ -39,3 +40,18 @@ def test_rdf_table_holds_every_finished_glass():
     table = pd.read_csv(campaign.RDF_TABLE)
     assert set(table.glass) == {m["glass"] for m in GLASSES}
     assert table.groupby(["glass", "pair"]).size().nunique() == 1  # same r grid for every RDF
+
+
+def test_thermo_trace_follows_the_stored_run():
+    """The whole log as a table: the melt at the packing density, the NBS liquid expanding at
+    1 bar during the quench from 4000 K, and the end of the run at the glass's final density."""
+    run = campaign.STUDY_DIR / "NBS-undoped__50Kps__seed1"
+    if not (run / "log.lammps.gz").exists():
+        pytest.skip("the 50 K/ps NBS study run is not committed")
+    meta = json.loads((run / "meta.json").read_text())
+    trace = validation.thermo_trace(run)
+    melt = trace[(trace.step > 0) & (trace.step <= 10000)]
+    assert len(melt) >= 5 and (melt.density_g_cm3 - meta["initial_density_g_cm3"]).abs().max() < 1e-3
+    assert trace.density_g_cm3.min() < 1.8 < 2.2 < meta["final_density_g_cm3"]
+    assert abs(trace.density_g_cm3.iloc[-1] / meta["final_density_g_cm3"] - 1) < 0.01
+    assert abs(trace.temperature_K.iloc[-20:].mean() - 300) < 15

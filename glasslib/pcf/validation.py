@@ -3,6 +3,8 @@ and density inside windows around measured values."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .. import paths
@@ -90,7 +92,8 @@ def study_table(root=None) -> pd.DataFrame:
         dens = meta.get("density_log", {}).get("density_g_cm3", [])
         half = len(dens) // 2
         rows.append({"glass": meta["glass"], "rate_K_per_ps": meta["protocol"]["quench_rate_K_per_ps"],
-                     "seed": meta["seed"], "density_g_cm3": st["density_g_cm3"], "n4": st.get("n4"),
+                     "seed": meta["seed"], "npt_from_K": meta["protocol"].get("npt_from_K") or meta["protocol"]["melt_K"],
+                     "density_g_cm3": st["density_g_cm3"], "n4": st.get("n4"),
                      "nbo": st["oxygen"]["NBO"], "si_o_si_deg": st.get("si_o_si_mean_deg"),
                      "fsdp_per_angstrom": _fsdp(st),
                      # relative density change between the two halves of relax + production
@@ -112,6 +115,30 @@ def _fsdp(summary: dict) -> float | None:
         return fsdp_fit(sq["q_per_angstrom"], sq["s"], sq["vectors"])
     except (RuntimeError, ValueError):
         return None
+
+
+def thermo_trace(run_dir) -> pd.DataFrame:
+    """Every thermo line of a stored run's log (log.lammps.gz): step, temperature (K), pressure
+    (bar), density (g/cm³), potential energy (eV), through melt, quench, relaxation and production.
+    Shows how the density follows the temperature during the quench."""
+    import gzip
+
+    rows, inside = [], False
+    with gzip.open(Path(run_dir) / "log.lammps.gz", "rt") as handle:
+        for line in handle:
+            parts = line.split()
+            if parts[:2] == ["Step", "Temp"]:
+                inside = True
+                continue
+            if inside and len(parts) == 5:
+                try:
+                    rows.append([float(v) for v in parts])
+                    continue
+                except ValueError:
+                    pass
+            inside = False
+    table = pd.DataFrame(rows, columns=["step", "temperature_K", "pressure_bar", "density_g_cm3", "pot_eng_eV"])
+    return table.drop_duplicates("step", keep="last").reset_index(drop=True)
 
 
 # the issue's rule: the fastest rate whose values sit this close to the slowest rate's
