@@ -40,6 +40,8 @@ profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
 
 # %%
+import json
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
@@ -175,6 +177,38 @@ for ax in axes:
     ax.legend(fontsize=7)
 run.save_fig(fig, "quench_rate_study")
 validation.rate_summary(study).round(3) if len(study) else "no study run has finished yet"
+
+# %% [markdown]
+# ### Why the v2 NBS glass comes out light: the hot liquid at 1 bar
+#
+# The study's protocol lets the barostat act from the 4,000 K melt on. The NBS liquid then expands at
+# once from 2.5 to about 1.5 g/cm³ (far more than silica does) and never recovers its density on
+# cooling: the glass ends near 2.35 g/cm³ where SciGlass has 2.52. The probe runs
+# (`benchmarks/md_protocol_probe.py`) quench the same glass at the same rate and seed but keep the
+# melt's volume down to 3,000 or 2,000 K and switch the barostat on only below (`Protocol.npt_from_K`).
+# The density along each run is read from its stored LAMMPS log.
+
+# %%
+PROBE_DIR = campaign.V2_ROOT / "protocol-probe"
+traces = {}
+for folder in sorted(campaign.STUDY_DIR.glob("NBS-undoped__50Kps__seed*")) + sorted(PROBE_DIR.glob("NBS-*")):
+    if (folder / "meta.json").exists():
+        npt_from = json.loads((folder / "meta.json").read_text())["protocol"].get("npt_from_K")
+        label = f"NPT from {npt_from or 4000:g} K, seed {folder.name.rsplit('seed', 1)[1]}"
+        traces[label] = validation.thermo_trace(folder)
+fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+for label, t in traces.items():
+    quench = t[t.step > 10000]
+    ax.plot(quench.temperature_K.rolling(3, center=True).mean(), quench.density_g_cm3, lw=1, label=label)
+ax.axhline(2.52, color="grey", ls="--", label="NBS 60/20/20, SciGlass (300 K)")
+ax.set(xlabel="temperature (K)", ylabel="density (g/cm³)", xlim=(4100, 200),
+       title="NBS-undoped, 50 K/ps: density along the quench")
+ax.legend(fontsize=7)
+run.save_fig(fig, "nbs_density_along_quench")
+probe = validation.study_table(PROBE_DIR) if PROBE_DIR.exists() else pd.DataFrame()
+if len(probe):       # the barostat from the melt (the study) or from a lower temperature (the probes)
+    ref = study[(study.glass == "NBS-undoped") & (study.rate_K_per_ps == 50)]
+    display(pd.concat([ref, probe])[["npt_from_K", "seed", "density_g_cm3", "n4", "nbo"]].round(3))
 
 # %%
 n_rdfs = int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0
