@@ -226,11 +226,9 @@ _WORKER_MODEL = None
 
 def _worker_start(model) -> None:
     global _WORKER_MODEL
-    from threadpoolctl import threadpool_limits
-    import torch
+    from .. import seeds
 
-    torch.set_num_threads(1)
-    threadpool_limits(1)
+    seeds.set_threads(1)          # PyTorch, OpenMP and BLAS: one thread per process
     _WORKER_MODEL = model
 
 

@@ -283,13 +283,10 @@ _WORKER = {}
 
 
 def _worker_start(regression_dir: str) -> None:
-    from threadpoolctl import threadpool_limits
-
     from .. import seeds
     from .sciglass import load_clean
 
-    threadpool_limits(1)
-    seeds.set_threads(1)
+    seeds.set_threads(1)          # PyTorch, OpenMP and BLAS: one thread per process
     _WORKER["table"] = load_clean()
     _WORKER["regressions"] = _RegressionCache(regression_dir or None)
 
