@@ -18,15 +18,16 @@ from dataclasses import replace
 from glasslib.pcf import md, potentials
 from glasslib.pcf.compositions import Glass
 
-VARIANTS = {"skin 2.0 A, short range 7.0 A (campaign)": (2.0, None),
-            "skin 1.0 A": (1.0, None),
+VARIANTS = {"skin 2.0 A, short range 7.0 A (until v2 study 20 K/ps)": (2.0, None),
+            "skin 1.0 A (campaign since)": (1.0, None),
             "skin 1.0 A, short range 5.5 A": (1.0, 5.5)}
 
 
-def ps_per_hour(glass: Glass, skin: float, short_range: float | None, steps: int) -> float:
-    protocol = replace(md.STUDY_MELT, melt_ps=steps / 1000.0)
+def ps_per_hour(glass: Glass, skin: float, short_range: float | None, steps: int,
+                temperature: float = 4000.0) -> float:
+    protocol = replace(md.STUDY_MELT, melt_ps=steps / 1000.0, melt_K=temperature)
     cmds = md.lammps_input(glass, 1000, protocol, seed=1)
-    cmds = [c.replace("neighbor 2.0 bin", f"neighbor {skin} bin") for c in cmds]
+    cmds = [f"neighbor {skin} bin" if c.startswith("neighbor ") else c for c in cmds]
     if short_range:
         cmds = [c.replace(" pedone 7.0", f" pedone {short_range}").replace(" buck 7.0", f" buck {short_range}")
                 for c in cmds]
@@ -56,11 +57,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--glass", default="SiO2", choices=["SiO2", "NBS"])
     parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--temperature", type=float, default=4000.0, help="K of the NVT run (default 4000)")
     args = parser.parse_args(argv)
     glass = Glass(args.glass)
-    print(f"{glass.name}, 1000 atoms, {args.steps} steps at 4000 K, one core")
+    print(f"{glass.name}, 1000 atoms, {args.steps} steps at {args.temperature:g} K, one core")
     for name, (skin, cut) in VARIANTS.items():
-        print(f"{name:42s} {ps_per_hour(glass, skin, cut, args.steps):8.0f} ps/hour/core", flush=True)
+        print(f"{name:42s} {ps_per_hour(glass, skin, cut, args.steps, args.temperature):8.0f} ps/hour/core", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import gzip
 import json
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -65,6 +66,20 @@ def test_quench_switches_to_constant_pressure_at_npt_from_K():
     assert sum(q[3] for q in quench) == 37000                               # 3700 K at 100 K/ps, 1 fs steps
     # the same temperature at the same step as the single-ensemble ramp: a 150 K piece gets 1,500 steps
     assert quench[4][3] == 1500
+
+
+def test_v2_protocol_starts_the_barostat_per_base_glass():
+    # the probes: silica at 1 bar from the melt; NBS keeps the melt's volume down to 2000 K
+    runs = {r.name: r for r in campaign.v2_campaign_runs(20)}
+    for name, run in runs.items():
+        expected = None if name.startswith("SiO2") else 2000.0
+        assert run.protocol.npt_from_K == expected, name
+        assert run.protocol.quench_rate_K_per_ps == 20 and run.protocol.quench_ensemble == "npt"
+    study = campaign.quench_study_runs(rates=[5], seeds=[3])
+    assert {(r.name, r.protocol.npt_from_K) for r in study} == {("SiO2-undoped__5Kps__seed3", None),
+                                                                 ("NBS-undoped__5Kps__seed3", 2000.0)}
+    with pytest.raises(ValueError, match="base glass 'GeO2' has no protocol; choose one of SiO2, NBS"):
+        campaign.study_protocol(SimpleNamespace(base="GeO2"), 20)
 
 
 def test_bad_protocol():
