@@ -203,7 +203,11 @@ def _cmd_tg_study(args):
     if args.workers < 1:
         print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
         return 2
-    study.run_study(plan, cache, on_block=commit, workers=args.workers)
+    index, _, count = args.shard.partition("/")
+    if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
+        print(f"error: --shard {args.shard!r} must be I/N with 0 <= I < N, e.g. 0/2", file=sys.stderr)
+        return 2
+    study.run_study(plan, cache, on_block=commit, workers=args.workers, shard=(int(index), int(count)))
     return 0
 
 
@@ -308,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--commit", action="store_true", help="git-commit the cache after each block")
     p.add_argument("--workers", type=int, default=1,
                    help="blocks in this many processes of one thread each (e.g. one per free core)")
+    p.add_argument("--shard", default="0/1", metavar="I/N",
+                   help="only every N-th block, starting at block I (N processes or machines sharing the cache)")
     p.set_defaults(func=_cmd_tg_study)
     return parser
 

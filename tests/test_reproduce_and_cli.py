@@ -54,6 +54,10 @@ def test_cli_reproduce_error_exit_code(capsys):
      "was trained for band 500-600 °C, not the requested 300-400 °C"),
     (["predict-rdf", "--base", "SiO2", "--dopant", "MgO", "--mol-percent", "5", "--pair", "Si-O",
       "--model", "/nonexistent"], "no saved RDF pipeline"),
+    (["tg-study", "--splits", "alphabetical"], "split 'alphabetical' is not known; choose from"),
+    (["tg-study", "--workers", "0"], "--workers 0 must be at least 1"),
+    (["tg-study", "--shard", "2/2"], "--shard '2/2' must be I/N with 0 <= I < N"),
+    (["tg-study", "--shard", "half"], "--shard 'half' must be I/N"),
 ])
 def test_cli_bad_input(argv, message, capsys):
     assert cli.main(argv) == 2

@@ -80,3 +80,10 @@ def test_blocks_in_two_processes_match_one_process(tmp_path):
     assert len({r["fit_seconds"]["HGB-reg"] for r in one + two}) == 1
     with pytest.raises(ValueError, match="workers=0 must be a positive whole number"):
         study.run_study(plan, tmp_path / "three.jsonl", workers=0)
+    # two shards sharing one cache: each runs its own block, and together they make the study
+    first = study.run_study(plan, tmp_path / "shared.jsonl", progress=False, shard=(0, 2))
+    assert [r["band"] for r in first] == ["400-500"]
+    second = study.run_study(plan, tmp_path / "shared.jsonl", progress=False, shard=(1, 2))
+    assert comparable(second) == comparable(one)
+    with pytest.raises(ValueError, match=r"shard=\(2, 2\) must be \(i, n\) with 0 <= i < n"):
+        study.run_study(plan, tmp_path / "four.jsonl", shard=(2, 2))

@@ -215,24 +215,31 @@ def run_block(split: str, band, seeds, plan: StudyPlan, table, regressions: _Reg
 
 
 def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = None,
-              progress: bool = True, on_block=None, missing: str = "run", workers: int = 1) -> list[dict]:
+              progress: bool = True, on_block=None, missing: str = "run", workers: int = 1,
+              shard: tuple[int, int] = (0, 1)) -> list[dict]:
     """Every block of `plan` (cached ones read back); `on_block(record)` after each new one.
     A block whose split has no positive rows on one side (the extrapolation split below its
     cut) is recorded as skipped with the reason. missing="skip" returns the cached blocks only
     (a reading copy made while the study is still running). `workers` > 1 runs blocks in that
     many processes of one thread each (a machine with many cores); with a cache, the regressors'
-    predictions are kept on disk too, so each is fitted once however often the study restarts."""
+    predictions are kept on disk too, so each is fitted once however often the study restarts.
+    shard=(i, n) runs only the blocks whose place in plan.blocks() is i modulo n, so n processes
+    (or machines) sharing one cache file never run a block twice."""
     if missing not in ("run", "skip"):
         raise ValueError(f"missing={missing!r} is not known; choose 'run' or 'skip'")
     if isinstance(workers, bool) or int(workers) != workers or workers < 1:
         raise ValueError(f"workers={workers!r} must be a positive whole number of processes")
+    index, n_shards = shard
+    if not (isinstance(index, int) and isinstance(n_shards, int) and 0 <= index < n_shards):
+        raise ValueError(f"shard={shard!r} must be (i, n) with 0 <= i < n")
     from tqdm.auto import tqdm
 
     from .. import paths
 
     done = _read_cache(Path(cache)) if cache else {}
     blocks = plan.blocks()
-    todo = [b for b in blocks if _key(b[0], b[1], plan.settings(*b)) not in done]
+    todo = [b for k, b in enumerate(blocks)
+            if _key(b[0], b[1], plan.settings(*b)) not in done and k % n_shards == index]
     if cache:
         print(f"{len(blocks) - len(todo)} of {len(blocks)} (split, band) blocks read from "
               f"{Path(cache).name}; {len(todo)} to run")
@@ -266,7 +273,8 @@ def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = N
             for future in as_completed(futures):
                 finish(future.result())
     bar.close()
-    return [done[_key(s, b, plan.settings(s, b, seeds))] for s, b, seeds in blocks]
+    keys = [_key(s, b, plan.settings(s, b, seeds)) for s, b, seeds in blocks]
+    return [done[k] for k in keys if k in done]      # a shard's blocks and the ones already cached
 
 
 def _block_record(block, plan: StudyPlan, table, regressions) -> dict:
