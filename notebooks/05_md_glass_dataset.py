@@ -215,6 +215,40 @@ if len(probe):       # the probes beside the silica study runs at 50 K/ps (baros
     display(pd.concat([probe, silica])[["glass", "npt_from_K", "seed", "density_g_cm3", "n4", "nbo",
                                         "fsdp_per_angstrom"]].round(3))
 
+# %% [markdown]
+# ### Dataset v2 against experiment, mean ± SD over the replicas
+#
+# Every glass of dataset v2 (`data/md-v2/glasses/`, `glasslib md-campaign-v2 --rate R --commit` once
+# the study has chosen R): density against the SciGlass median of the same composition (silica within
+# 2.5 %, NBS within 3 %), N4 against the Dell–Bray model with R and K counted as the potential counts
+# them (R = (Na2O + BaO)/B2O3, K = SiO2/B2O3; ZnO and TiO2 in neither), silica's neutron FSDP
+# (1.40–1.60 Å⁻¹) and second peak (2.8–3.1 Å⁻¹). The undoped glasses and one doped glass per base and
+# dopant have three seeds; the SD over them is the MD noise floor that notebooks 06–07 quote.
+
+# %%
+v2 = validation.replica_table(campaign.load_glasses(campaign.V2_GLASSES))
+if v2.empty:
+    print(f"no dataset-v2 glass committed yet ({len(campaign.load_glasses(campaign.STUDY_DIR))} quench-study runs so far)")
+else:
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    dens = v2.dropna(subset=["sciglass_density_g_cm3"])
+    axes[0].errorbar(dens.sciglass_density_g_cm3, dens.density_g_cm3_mean, yerr=dens.density_g_cm3_std.fillna(0),
+                     fmt="o", capsize=3)
+    lims = [2.0, max(3.6, float(dens[["sciglass_density_g_cm3", "density_g_cm3_mean"]].max().max()) + 0.1)]
+    axes[0].plot(lims, lims, "k:", lw=1)
+    axes[0].set(xlim=lims, ylim=lims, xlabel="SciGlass density (g/cm³)", ylabel="MD density (g/cm³)",
+                title="density, dataset v2")
+    nbs = v2[v2.base == "NBS"]
+    axes[1].errorbar(nbs.dell_bray_n4, nbs.n4_mean, yerr=nbs.n4_std.fillna(0), fmt="o", capsize=3)
+    for _, r in nbs.iterrows():
+        axes[1].annotate(r.glass.removeprefix("NBS-"), (r.dell_bray_n4, r.n4_mean), fontsize=7)
+    axes[1].plot([0.4, 0.8], [0.4, 0.8], "k:", lw=1)
+    axes[1].axhspan(0.55, 0.70, color="grey", alpha=0.15, label="¹¹B NMR, R = 1, K = 3")
+    axes[1].set(xlabel="Dell–Bray N4", ylabel="MD N4", title="four-coordinated boron, NBS glasses")
+    axes[1].legend(fontsize=7)
+    run.save_fig(fig, "v2_against_experiment")
+    display(v2.round(3))
+
 # %%
 n_rdfs = int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0
 print("paper: 230 RDFs from ~5000-10000-atom glasses at ~150 CPU h each")

@@ -74,6 +74,12 @@ def test_quench_rate_rule():
     table.loc[table.rate_K_per_ps == 20.0, "n4"] = 0.70   # N4 of 20 K/ps now 0.05 away
     assert validation.choose_rate(table) == 10.0
     assert validation.choose_rate(table[table.rate_K_per_ps > 5.0]) is None
+    # the weak, seed-dependent FSDP of the NBS box does not decide the rate; silica's does
+    table.loc[table.rate_K_per_ps == 20.0, "n4"] = 0.67
+    table.loc[(table.glass == "NBS-undoped") & (table.rate_K_per_ps == 20.0), "fsdp_per_angstrom"] = 1.9
+    assert validation.choose_rate(table) == 20.0
+    table.loc[(table.glass == "SiO2-undoped") & (table.rate_K_per_ps == 20.0), "fsdp_per_angstrom"] = 1.56
+    assert validation.choose_rate(table) == 10.0
 
 
 def test_fsdp_fit_refuses_a_curve_without_a_peak():
@@ -82,3 +88,38 @@ def test_fsdp_fit_refuses_a_curve_without_a_peak():
     q = np.linspace(0.8, 2.6, 60)
     with pytest.raises(RuntimeError, match="no FSDP"):
         structure.fsdp_fit(q, 0.2 + 0.5 * q, np.full(len(q), 50))
+
+
+def _meta(glass, base, seed, density, n4, oxides, sq_peaks=(1.5, 2.9)):
+    q = np.arange(0.3, 4.0, 0.05)
+    s = 1 + 0.8 * np.exp(-0.5 * ((q - sq_peaks[0]) / 0.2) ** 2) + 0.6 * np.exp(-0.5 * ((q - sq_peaks[1]) / 0.25) ** 2)
+    return {"glass": glass, "base": base, "seed": seed, "potential": "bmp2022", "oxide_mol_percent": oxides,
+            "structure": {"density_g_cm3": density, "n4": n4, "oxygen": {"NBO": 0.05}, "si_o_si_mean_deg": 145.0,
+                          "neutron_sq": {"q_per_angstrom": q.tolist(), "s": s.tolist(),
+                                         "vectors": [100] * len(q)}}}
+
+
+def test_replica_table_against_experiment():
+    nbs = {"SiO2": 60.0, "B2O3": 20.0, "Na2O": 20.0}
+    bao = {"SiO2": 54.0, "B2O3": 18.0, "Na2O": 18.0, "BaO": 10.0}
+    glasses = ([_meta("NBS-undoped", "NBS", s, 2.45, n4, nbs) for s, n4 in ((1, 0.60), (2, 0.62), (3, 0.64))]
+               + [_meta("SiO2-undoped", "SiO2", s, d, None, {"SiO2": 100.0}, (1.70, 2.9))
+                  for s, d in ((1, 2.25), (2, 2.27), (3, 2.29))]
+               + [_meta("NBS-BaO-10", "NBS", 1, 2.7, 0.5, bao)])
+    density = pd.DataFrame({"glass": ["NBS-undoped", "SiO2-undoped", "NBS-BaO-10"], "n": [28, 346, 0],
+                            "median_g_cm3": [2.52, 2.20, np.nan]})
+    t = validation.replica_table(glasses, density).set_index("glass")
+    assert t.loc["NBS-undoped", "n_seeds"] == 3 and t.loc["NBS-undoped", "seeds"] == "1,2,3"
+    assert t.loc["NBS-undoped", "n4_mean"] == pytest.approx(0.62)
+    assert t.loc["NBS-undoped", "n4_std"] == pytest.approx(0.02)
+    assert t.loc["NBS-undoped", "dell_bray_n4"] == pytest.approx(0.6875)      # R = 1, K = 3
+    assert t.loc["NBS-undoped", "n4_ok"] is True                             # 0.0675 from Dell-Bray
+    assert t.loc["NBS-undoped", "density_deviation_percent"] == pytest.approx(100 * (2.45 / 2.52 - 1))
+    assert t.loc["NBS-undoped", "density_ok"] is True                        # -2.8 % inside 3 %
+    assert t.loc["SiO2-undoped", "density_ok"] is False                      # +3.2 % outside 2.5 %
+    assert t.loc["SiO2-undoped", "fsdp_ok"] is False                         # 1.70 1/A, outside 1.40-1.60
+    assert t.loc["SiO2-undoped", "second_peak_per_angstrom_mean"] == pytest.approx(2.9, abs=0.01)
+    assert t.loc["SiO2-undoped", "second_peak_ok"] is True
+    # BaO counts in R as the potential counts it: R = 28/18 beyond R_d1 = 1.25 at K = 3
+    assert t.loc["NBS-BaO-10", "dell_bray_n4"] == pytest.approx(0.6875 * (1 - (28 / 18 - 1.25) / 5))
+    assert t.loc["NBS-BaO-10", "n4_ok"] is None and np.isnan(t.loc["NBS-BaO-10", "density_deviation_percent"])
