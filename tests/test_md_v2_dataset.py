@@ -74,6 +74,17 @@ def test_stored_density_and_n4_agree_with_the_frames(folder):
                      for box, el, xyz in frames]), abs=0.02)
 
 
+@pytest.mark.parametrize("folder", RUN_DIRS, ids=lambda d: d.name)
+def test_density_is_converged_at_300_K(folder):
+    """The density logged every ps through relaxation and production moves by less than 0.5 %
+    between the first and the second half, and the last 10 ps sit within 1 % of the first 10."""
+    log = _meta(folder)["density_log"]
+    t, rho = np.array(log["t_ps"]), np.array(log["density_g_cm3"])
+    half = len(rho) // 2
+    assert abs(rho[half:].mean() / rho[:half].mean() - 1) < 0.005
+    assert t[-1] >= 30 and abs(rho[-10:].mean() / rho[:10].mean() - 1) < 0.01
+
+
 def _replicas(glass: str) -> list[dict]:
     return [_meta(d) for d in RUN_DIRS if d.parent == campaign.V2_GLASSES and d.name.startswith(f"{glass}__seed")]
 
