@@ -116,3 +116,31 @@ def test_image_mse_is_per_image():
     true = np.zeros((3, 4, 4), np.float32)
     pred = true + np.array([0.0, 0.1, 0.3], np.float32)[:, None, None]
     assert np.allclose(evaluation.image_mse(true, pred), [0.0, 0.01, 0.09])
+
+
+def test_replicate_oracle_predicts_each_seed_from_the_others():
+    """Three seeds of one glass whose Si-O peak sits at 1.60, 1.62 and 1.64 A: each seed is
+    predicted by the mean image of the other two; glasses without a replica are left out."""
+    table = _table()
+    seeds = []
+    for seed, shift in ((2, 0.02), (3, 0.04)):
+        extra = table[table.glass == "SiO2-none-0"].copy()
+        extra["glass"] = f"SiO2-none-0__seed{seed}"
+        extra.loc[extra.pair == "Si-O", "g"] = np.interp(extra.r_angstrom[extra.pair == "Si-O"] - shift,
+                                                          extra.r_angstrom[extra.pair == "Si-O"],
+                                                          extra.g[extra.pair == "Si-O"])
+        seeds.append(extra)
+    data = dataset.load_rdf_dataset(pd.concat([table, *seeds], ignore_index=True))
+    oracle = evaluation.replicate_oracle(data)
+    assert len(oracle) == 9 and (oracle.replicas == 3).all()
+    assert set(oracle.glass) == {"SiO2-none-0", "SiO2-none-0__seed2", "SiO2-none-0__seed3"}
+    same = oracle[oracle.pair != "Si-O"]
+    assert np.allclose(same.image_mse, 0) and np.allclose(same.peak_position_error_A, 0)
+    si_o = oracle[oracle.pair == "Si-O"].set_index("glass")
+    # the middle seed sits between the others: its oracle error is the smallest
+    assert si_o.image_mse.idxmin() == "SiO2-none-0__seed2"
+    assert (si_o.image_mse > 0).all()
+    # the outer seeds sit 0.03 A from the others' mean peak: within one 0.125 A image column
+    assert 0 < si_o.peak_position_error_A.drop("SiO2-none-0__seed2").min()
+    assert si_o.peak_position_error_A.max() <= 0.125 and si_o.peak_position_error_A["SiO2-none-0__seed2"] < 0.01
+    assert evaluation.replicate_oracle(dataset.load_rdf_dataset(table)).empty

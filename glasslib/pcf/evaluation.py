@@ -48,3 +48,31 @@ def nearest_composition_images(train: RDFDataset, test: RDFDataset) -> np.ndarra
         best = (pool["mol_percent"] - row.mol_percent).abs().idxmin()
         out.append(train.images[tr.index.get_loc(best)])
     return np.stack(out)
+
+
+REPLICA_KEYS = ["base", "dopant", "mol_percent", "pair"]
+
+
+def replicate_oracle(ds: RDFDataset) -> pd.DataFrame:
+    """The MD noise floor: every curve whose composition and pair were also simulated with other
+    seeds, predicted by the mean image of those other seeds (leave one seed out). No model that
+    learns from the other seeds can expect to do much better on a fresh seed, so its errors
+    (image MSE, first-peak errors; `curve_errors`'s columns) stand beside the models' errors.
+    Curves without a replica are left out; an empty table when the dataset has no replicas."""
+    rows = ds.rows.reset_index(drop=True)
+    groups = rows.groupby(REPLICA_KEYS, sort=False).indices
+    index, predicted = [], []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for i in members:
+            others = [j for j in members if j != i]
+            index.append(i)
+            predicted.append(ds.images[others].mean(axis=0))
+    if not index:
+        return pd.DataFrame(columns=["glass", *REPLICA_KEYS, "replicas", "image_mse",
+                                     "peak_position_error_A", "peak_height_error", "peak_height_true"])
+    errors = curve_errors(ds.images[index], np.stack(predicted))
+    out = rows.loc[index, ["glass", *REPLICA_KEYS]].reset_index(drop=True)
+    out.insert(len(out.columns), "replicas", [len(groups[tuple(k)]) for k in out[REPLICA_KEYS].itertuples(index=False)])
+    return pd.concat([out, errors], axis=1)
