@@ -36,6 +36,16 @@ def test_glass_split_holds_out_whole_glasses():
     train, test = dataset.glass_split(data.rows, seed=0)
     assert not set(data.rows.glass[train]) & set(data.rows.glass[test])
     assert "SiO2-none-0" in set(data.rows.glass[train])
+    # a replica (another seed of a glass) goes wherever its glass goes
+    table = _table()
+    replica = table[table.glass.isin(["SiO2-ZnO-10", "SiO2-BaO-20"])].assign(glass=lambda t: t.glass + "__seed2")
+    rows = dataset.load_rdf_dataset(pd.concat([table, replica], ignore_index=True)).rows
+    for seed in range(6):
+        train, test = dataset.glass_split(rows, seed=seed)
+        held = set(rows.glass[test])
+        assert not held & set(rows.glass[train])
+        assert ("SiO2-ZnO-10" in held) == ("SiO2-ZnO-10__seed2" in held)
+        assert ("SiO2-BaO-20" in held) == ("SiO2-BaO-20__seed2" in held)
 
 
 def test_nearest_composition_baseline_picks_closest_same_dopant():

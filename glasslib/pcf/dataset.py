@@ -81,13 +81,15 @@ def random_split(n: int, seed: int = 0, fraction: float = 0.2):
 
 
 def glass_split(rows: pd.DataFrame, seed: int = 0, fraction: float = 0.2):
-    """Whole glasses held out: every pair of a test glass is unseen in training. Undoped base
-    glasses always stay in training (they anchor the composition axis)."""
-    glasses = sorted(rows.loc[rows["dopant"] != "none", "glass"].unique())
+    """Whole glasses held out: every pair of a test glass is unseen in training, and so are its
+    replicas (runs named <glass>__seed<k>: one composition, other seeds). Undoped base glasses
+    always stay in training (they anchor the composition axis)."""
+    composition = rows["glass"].str.replace(r"__seed\d+$", "", regex=True)
+    glasses = sorted(composition[rows["dopant"] != "none"].unique())
     rng = np.random.default_rng(seed)
-    n_test = max(1, int(round(fraction * rows["glass"].nunique())))
+    n_test = max(1, int(round(fraction * composition.nunique())))
     test_glasses = set(rng.choice(glasses, size=min(n_test, len(glasses)), replace=False))
-    is_test = rows["glass"].isin(test_glasses).to_numpy()
+    is_test = composition.isin(test_glasses).to_numpy()
     return np.nonzero(~is_test)[0], np.nonzero(is_test)[0]
 
 
