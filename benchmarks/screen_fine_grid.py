@@ -47,6 +47,21 @@ def screen_once(step: float, workers: int, band: tuple[float, float], top: int, 
             "top": table.round(3).to_dict("records")}
 
 
+def host_gflops(seconds: float = 3.0) -> float:
+    """Single-thread float32 matrix-product speed of this host (GFLOP/s): the same 2-core machine
+    has run the screen 20 % slower or faster from one hour to the next, so each result carries it."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    a = np.random.default_rng(0).random((512, 512), dtype=np.float32)
+    with threadpool_limits(1):
+        count, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            a @ a
+            count += 1
+        return 2 * 512 ** 3 * count / (time.perf_counter() - start) / 1e9
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -59,7 +74,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(screen_once(args.step, args.workers, tuple(args.band), args.top, args.batch)))
         return
-    results = {"workers": args.workers, "batch": args.batch, "cores": len(os.sched_getaffinity(0)), "band": list(args.band), "grids": []}
+    results = {"workers": args.workers, "batch": args.batch, "cores": len(os.sched_getaffinity(0)),
+               "band": list(args.band), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "host_matmul_gflops_1thread": round(host_gflops(), 1), "grids": []}
+    print(f"host: {results['host_matmul_gflops_1thread']} GFLOP/s single-thread float32 matmul")
     for step in (10.0, args.step):
         out = subprocess.run([sys.executable, __file__, "--one", "--step", str(step), "--workers", str(args.workers),
                               "--band", *map(str, args.band), "--top", str(args.top), "--batch", str(args.batch)],
