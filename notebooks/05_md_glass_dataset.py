@@ -207,6 +207,8 @@ run.save_fig(fig, "study_density_after_quench")
 # goes the other way: at 1 bar from the melt it ends at 2.205 g/cm³ (measured 2.20); held at the
 # packing volume down to 2,000 K it ends 3.6 % too dense. Dataset v2 therefore starts the barostat
 # per base glass (`campaign.NPT_FROM_K`): silica glasses from the melt, NBS glasses from 2,000 K.
+# The constant-volume part of an NBS quench (4,000 → 2,000 K) always cools at 50 K/ps; the rate under
+# study is that of the constant-pressure part, where the glass forms (`Protocol.hot_rate_K_per_ps`).
 # The density along each run is read from its stored LAMMPS log.
 
 # %%

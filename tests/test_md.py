@@ -68,16 +68,45 @@ def test_quench_switches_to_constant_pressure_at_npt_from_K():
     assert quench[4][3] == 1500
 
 
+def test_hot_liquid_can_cool_faster_than_the_glass_forms():
+    p = Protocol(melt_K=4000, quench_rate_K_per_ps=10, npt_from_K=2000, hot_rate_K_per_ps=50)
+    cmds = lammps_input(Glass("NBS"), 300, p, seed=3)
+    quench = [(c.split()[3], float(c.split()[5]), float(c.split()[6]), int(r.split()[1]))
+              for c, r in zip(cmds, cmds[1:]) if c.startswith("fix quench")]
+    nvt = [q for q in quench if q[0] == "nvt"]
+    npt = [q for q in quench if q[0] == "npt"]
+    assert nvt[0][1] == 4000 and nvt[-1][2] == 2000 and npt[0][1] == 2000 and npt[-1][2] == 300
+    assert sum(q[3] for q in nvt) == 40_000            # 2000 K at 50 K/ps, 1 fs steps
+    assert sum(q[3] for q in npt) == 170_000           # 1700 K at 10 K/ps
+    for _, t0, t1, steps in quench:                     # each piece at its own part's rate
+        assert steps == round((t0 - t1) / (50 if t0 > 2000 else 10) * 1000)
+    assert p.quench_ps == 210 and p.quench_ps_to(2000) == 40
+    # without a hot rate the inputs are those of the one-rate ramp
+    assert lammps_input(Glass("NBS"), 300, replace(p, hot_rate_K_per_ps=None, quench_rate_K_per_ps=50), 3) == \
+        lammps_input(Glass("NBS"), 300, replace(p, hot_rate_K_per_ps=50, quench_rate_K_per_ps=50), 3)
+    with pytest.raises(ValueError, match="hot_rate_K_per_ps 50 needs npt_from_K"):
+        Protocol(hot_rate_K_per_ps=50)
+    with pytest.raises(ValueError, match="hot_rate_K_per_ps=0 must be positive"):
+        Protocol(melt_K=4000, npt_from_K=2000, hot_rate_K_per_ps=0)
+
+
 def test_v2_protocol_starts_the_barostat_per_base_glass():
     # the probes: silica at 1 bar from the melt; NBS keeps the melt's volume down to 2000 K
     runs = {r.name: r for r in campaign.v2_campaign_runs(20)}
     for name, run in runs.items():
         expected = None if name.startswith("SiO2") else 2000.0
         assert run.protocol.npt_from_K == expected, name
+        assert run.protocol.hot_rate_K_per_ps == (None if expected is None else 50.0), name
         assert run.protocol.quench_rate_K_per_ps == 20 and run.protocol.quench_ensemble == "npt"
     study = campaign.quench_study_runs(rates=[5], seeds=[3])
     assert {(r.name, r.protocol.npt_from_K) for r in study} == {("SiO2-undoped__5Kps__seed3", None),
                                                                  ("NBS-undoped__5Kps__seed3", 2000.0)}
+    slow_nbs = next(r.protocol for r in study if r.name.startswith("NBS"))
+    assert slow_nbs.quench_ps == 2000 / 50 + 1700 / 5           # 380 ps instead of 740
+    # at 50 K/ps the NBS input is that of the committed 50 K/ps study runs (made before the hot rate)
+    committed = json.loads((campaign.STUDY_DIR / "NBS-undoped__50Kps__seed1" / "meta.json").read_text())["protocol"]
+    fast = next(r for r in campaign.quench_study_runs(rates=[50], seeds=[1]) if r.name.startswith("NBS"))
+    assert lammps_input(fast.glass, 1000, fast.protocol, 1) == lammps_input(fast.glass, 1000, Protocol(**committed), 1)
     with pytest.raises(ValueError, match="base glass 'GeO2' has no protocol; choose one of SiO2, NBS"):
         campaign.study_protocol(SimpleNamespace(base="GeO2"), 20)
 

@@ -40,6 +40,10 @@ class Protocol:
     # NPT quench only below this temperature; above it the quench keeps the melt's volume (NVT), so
     # a hot liquid at 1 bar cannot expand towards its vapour. None: the whole quench in quench_ensemble
     npt_from_K: float | None = None
+    # rate of the constant-volume part of the quench above npt_from_K (the hot liquid held at its
+    # packing volume); None: the same rate as below. quench_rate_K_per_ps is then the rate of the
+    # constant-pressure part, where the glass forms
+    hot_rate_K_per_ps: float | None = None
 
     def __post_init__(self):
         if self.quench_ensemble not in ("npt", "nvt"):
@@ -48,8 +52,11 @@ class Protocol:
                                                 and self.final_K < self.npt_from_K < self.melt_K):
             raise ValueError(f"npt_from_K {self.npt_from_K!r} needs quench_ensemble 'npt' and must lie between "
                              f"final_K {self.final_K} and melt_K {self.melt_K}")
+        if self.hot_rate_K_per_ps is not None and self.npt_from_K is None:
+            raise ValueError(f"hot_rate_K_per_ps {self.hot_rate_K_per_ps!r} needs npt_from_K (the end of the "
+                             "constant-volume part it applies to)")
         for name, value in asdict(self).items():
-            if name in ("quench_ensemble", "npt_from_K"):
+            if name == "quench_ensemble" or value is None:
                 continue
             if not value > 0:
                 raise ValueError(f"protocol {name}={value!r} must be positive")
@@ -61,7 +68,14 @@ class Protocol:
 
     @property
     def quench_ps(self) -> float:
-        return (self.melt_K - self.final_K) / self.quench_rate_K_per_ps
+        return self.quench_ps_to(self.final_K)
+
+    def quench_ps_to(self, temperature_K: float) -> float:
+        """Picoseconds from the start of the quench until it reaches `temperature_K`."""
+        if self.hot_rate_K_per_ps is None:
+            return (self.melt_K - temperature_K) / self.quench_rate_K_per_ps
+        hot = (self.melt_K - max(temperature_K, self.npt_from_K)) / self.hot_rate_K_per_ps
+        return hot + max(0.0, self.npt_from_K - temperature_K) / self.quench_rate_K_per_ps
 
     @property
     def n_frames(self) -> int:
@@ -125,7 +139,10 @@ def _quench_segments(p: Protocol) -> list[tuple[float, float, int]]:
         bounds = [round(total * k / n) for k in range(n + 1)]
     else:                                          # one more cut, where the barostat starts
         temps = sorted({*temps, float(p.npt_from_K)}, reverse=True)
-        bounds = [round(total * (p.melt_K - t) / (p.melt_K - p.final_K)) for t in temps]
+        if p.hot_rate_K_per_ps is None:
+            bounds = [round(total * (p.melt_K - t) / (p.melt_K - p.final_K)) for t in temps]
+        else:                                      # two rates: the step at which each cut is reached
+            bounds = [round(p.quench_ps_to(t) * 1000.0 / p.timestep_fs) for t in temps]
     return [(temps[k], temps[k + 1], bounds[k + 1] - bounds[k]) for k in range(len(temps) - 1)]
 
 

@@ -93,6 +93,8 @@ def study_table(root=None) -> pd.DataFrame:
         half = len(dens) // 2
         rows.append({"glass": meta["glass"], "rate_K_per_ps": meta["protocol"]["quench_rate_K_per_ps"],
                      "seed": meta["seed"], "npt_from_K": meta["protocol"].get("npt_from_K") or meta["protocol"]["melt_K"],
+                     "hot_rate_K_per_ps": meta["protocol"].get("hot_rate_K_per_ps")
+                     or meta["protocol"]["quench_rate_K_per_ps"],
                      "density_g_cm3": st["density_g_cm3"], "n4": st.get("n4"),
                      "nbo": st["oxygen"]["NBO"], "si_o_si_deg": st.get("si_o_si_mean_deg"),
                      "fsdp_per_angstrom": _fsdp(st),
