@@ -138,11 +138,41 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
             ("P2 screen", f"~{p2.SCREEN_CANDIDATES:,} candidates", screen)]
 
 
+def _md_v2(study: dict | None) -> str:
+    """Dataset v2's quench-rate study so far: per rate, NBS N4 and density, silica density and FSDP."""
+    if not study or not study["runs_finished"]:
+        return ""
+    rows = {(r["glass"], r["rate_K_per_ps"]): r for r in study["by_glass_and_rate"]}
+    parts = []
+    for rate in sorted({rate for _, rate in rows}, reverse=True):
+        nbs, sio2 = rows.get(("NBS-undoped", rate)), rows.get(("SiO2-undoped", rate))
+        bits = []
+        if nbs:
+            bits.append(f"NBS N4 {_pm(nbs, 'n4')} (Dell–Bray 0.69), density {_pm(nbs, 'density_g_cm3', 3)} g/cm³ "
+                        f"(SciGlass 2.52)")
+        if sio2:
+            bits.append(f"silica density {_pm(sio2, 'density_g_cm3', 3)} g/cm³ (2.20), "
+                        f"FSDP {_pm(sio2, 'fsdp_per_angstrom')} Å⁻¹ (1.40–1.60)")
+        parts.append(f"{rate:g} K/ps: " + "; ".join(bits))
+    chosen = study["chosen_rate_K_per_ps"]
+    return (f"; dataset v2 (in progress), quench-rate study {study['runs_finished']} of {study['runs_planned']} runs, "
+            f"mean ± SD over seeds — " + " | ".join(parts)
+            + (f"; chosen rate {chosen:g} K/ps" if chosen else "; rate not chosen yet (needs the 5 K/ps runs)"))
+
+
+def _pm(row: dict, column: str, digits: int = 2) -> str:
+    mean, sd, n = row[f"{column}_mean"], row[f"{column}_std"], row[f"{column}_count"]
+    if mean is None or n == 0:
+        return "n/a"
+    return f"{mean:.{digits}f} ± {sd:.{digits}f}" if n > 1 else f"{mean:.{digits}f} (1 seed)"
+
+
 def _rows_p1() -> list[tuple[str, str, callable]]:
     def md():
         m = metrics("05_md_glass_dataset")
-        return (f"**{m['glasses_finished']} glasses, {m['rdfs']} partial RDFs** (dataset v1); "
+        text = (f"**{m['glasses_finished']} glasses, {m['rdfs']} partial RDFs** (dataset v1); "
                 f"{m['checks_passed']} of {m['checks']} structure checks pass")
+        return text + _md_v2(m.get("v2_study"))
 
     def ae(m):
         goal = "met" if m["mse_validation"] <= p1.AE_VALIDATION_MSE_GOAL else "missed"

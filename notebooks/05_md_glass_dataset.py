@@ -117,10 +117,6 @@ if len(table):
 # %%
 checks = validation.validation_table(glasses)
 checks.to_csv(run.figure_dir / "validation.csv", index=False)
-run.save_metrics({"glasses_finished": len(glasses),
-                  "rdfs": int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0,
-                  "checks": len(checks), "checks_passed": int(checks["pass"].sum()),
-                  "median_minutes_per_glass": float(summary["minutes"].median()) if len(summary) else None})
 summary_checks = checks.groupby("check").agg(n=("pass", "size"), passed=("pass", "sum"), value_min=("value", "min"),
                                              value_max=("value", "max"), low=("low", "first"), high=("high", "first"),
                                              experiment=("experiment", "first"))
@@ -272,6 +268,19 @@ v2.round(3) if len(v2) else print(f"no dataset-v2 glass committed yet "
 
 # %%
 n_rdfs = int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0
+study_means = validation.rate_summary(study) if len(study) else None
+run.save_metrics({
+    "glasses_finished": len(glasses), "rdfs": n_rdfs, "checks": len(checks), "checks_passed": int(checks["pass"].sum()),
+    "median_minutes_per_glass": float(summary["minutes"].median()) if len(summary) else None,
+    # dataset v2 in the making: the quench-rate study (mean, SD and seeds per glass and rate) and its glasses
+    "v2_study": {"runs_finished": len(study), "runs_planned": len(campaign.quench_study_runs()),
+                 "chosen_rate_K_per_ps": validation.choose_rate(study) if len(study) else None,
+                 "by_glass_and_rate": [] if study_means is None else [
+                     {"glass": glass, "rate_K_per_ps": rate,
+                      **{f"{col}_{stat}": study_means.loc[(glass, rate), (col, stat)]
+                         for col in ("density_g_cm3", "n4", "fsdp_per_angstrom") for stat in ("mean", "std", "count")}}
+                     for glass, rate in study_means.index]},
+    "v2_glasses": v2.to_dict("records") if len(v2) else []})
 print("paper: 230 RDFs from ~5000-10000-atom glasses at ~150 CPU h each")
 print(f"here:  {n_rdfs} RDFs from {len(glasses)} glasses of ~1000 atoms at "
       f"{summary['minutes'].mean() if len(summary) else float('nan'):.1f} min each; "

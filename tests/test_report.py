@@ -36,3 +36,20 @@ def test_verdicts_follow_the_numbers(tmp_path, monkeypatch):
     # a missing metrics file is said, not papered over
     shutil.rmtree(figures / "06_rdf_autoencoder")
     assert "not available: no run of 06_rdf_autoencoder yet" in report.table()
+
+
+def test_md_v2_study_line_quotes_mean_sd_and_seeds():
+    study = {"runs_finished": 3, "runs_planned": 16, "chosen_rate_K_per_ps": None, "by_glass_and_rate": [
+        {"glass": "NBS-undoped", "rate_K_per_ps": 50.0, "n4_mean": 0.69, "n4_std": 0.031, "n4_count": 2,
+         "density_g_cm3_mean": 2.479, "density_g_cm3_std": 0.011, "density_g_cm3_count": 2,
+         "fsdp_per_angstrom_mean": 1.65, "fsdp_per_angstrom_std": 0.15, "fsdp_per_angstrom_count": 2},
+        {"glass": "SiO2-undoped", "rate_K_per_ps": 20.0, "n4_mean": float("nan"), "n4_std": float("nan"), "n4_count": 0,
+         "density_g_cm3_mean": 2.2, "density_g_cm3_std": float("nan"), "density_g_cm3_count": 1,
+         "fsdp_per_angstrom_mean": 1.55, "fsdp_per_angstrom_std": float("nan"), "fsdp_per_angstrom_count": 1}]}
+    line = report._md_v2(study)
+    assert "study 3 of 16 runs" in line and "rate not chosen yet" in line
+    assert "50 K/ps: NBS N4 0.69 ± 0.03" in line and "density 2.479 ± 0.011 g/cm³" in line
+    assert "20 K/ps: silica density 2.200 (1 seed) g/cm³" in line and "FSDP 1.55 (1 seed)" in line
+    assert line.index("50 K/ps") < line.index("20 K/ps")
+    assert report._md_v2({**study, "chosen_rate_K_per_ps": 20.0}).endswith("chosen rate 20 K/ps")
+    assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
