@@ -117,8 +117,10 @@ class Stage:
     commands: tuple[str, ...]
 
 
-NEIGHBOR_SKIN_ANGSTROM = 1.0   # 26 % more ps/hour than 2.0 at 4000 K (benchmarks/md_speed.py); exact,
-                               # since the list is checked every step
+# Neighbour-list skin: exact at any value (the list is checked every step). 1.0 A against 2.0 A in
+# benchmarks/md_speed.py, six paired runs on the shared 2-core host at 1000-4000 K: -9 % to +46 %
+# ps/hour, median +24 % (a host whose speed drifts by 20 % within an hour; the last session: +2 %)
+NEIGHBOR_SKIN_ANGSTROM = 1.0
 
 
 def _settings(protocol: Protocol) -> list[str]:
