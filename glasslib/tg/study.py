@@ -241,8 +241,9 @@ def run_study(plan: StudyPlan = StudyPlan(), cache: str | os.PathLike | None = N
     todo = [b for k, b in enumerate(blocks)
             if _key(b[0], b[1], plan.settings(*b)) not in done and k % n_shards == index]
     if cache:
-        print(f"{len(blocks) - len(todo)} of {len(blocks)} (split, band) blocks read from "
-              f"{Path(cache).name}; {len(todo)} to run")
+        cached = sum(_key(s, b, plan.settings(s, b, seeds)) in done for s, b, seeds in blocks)
+        print(f"{cached} of {len(blocks)} (split, band) blocks read from {Path(cache).name}; {len(todo)} to run"
+              + (f" (shard {index}/{n_shards})" if n_shards > 1 else ""))
     if missing == "skip":
         return [done[_key(s, b, plan.settings(s, b, seeds))] for s, b, seeds in blocks
                 if _key(s, b, plan.settings(s, b, seeds)) in done]
