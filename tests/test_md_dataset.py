@@ -44,14 +44,21 @@ def test_rdf_table_holds_every_finished_glass():
 
 def test_thermo_trace_follows_the_stored_run():
     """The whole log as a table: the melt at the packing density, the NBS liquid expanding at
-    1 bar during the quench from 4000 K, and the end of the run at the glass's final density."""
-    run = campaign.STUDY_DIR / "NBS-undoped__50Kps__seed1"
-    if not (run / "log.lammps.gz").exists():
-        pytest.skip("the 50 K/ps NBS study run is not committed")
-    meta = json.loads((run / "meta.json").read_text())
-    trace = validation.thermo_trace(run)
-    melt = trace[(trace.step > 0) & (trace.step <= 10000)]
-    assert len(melt) >= 5 and (melt.density_g_cm3 - meta["initial_density_g_cm3"]).abs().max() < 1e-3
-    assert trace.density_g_cm3.min() < 1.8 < 2.2 < meta["final_density_g_cm3"]
-    assert abs(trace.density_g_cm3.iloc[-1] / meta["final_density_g_cm3"] - 1) < 0.01
-    assert abs(trace.temperature_K.iloc[-20:].mean() - 300) < 15
+    1 bar during the quench from 4000 K (a probe), and the end of the run at the glass's final
+    density; with the barostat from 2000 K (the study) the volume is held down to 2000 K."""
+    probe = campaign.PROBE_DIR / "NBS-undoped__50Kps__npt-from-melt__seed1"
+    study = campaign.STUDY_DIR / "NBS-undoped__50Kps__seed1"
+    if not ((probe / "log.lammps.gz").exists() and (study / "log.lammps.gz").exists()):
+        pytest.skip("the 50 K/ps NBS runs are not committed")
+    for run in (probe, study):
+        meta = json.loads((run / "meta.json").read_text())
+        trace = validation.thermo_trace(run)
+        melt = trace[(trace.step > 0) & (trace.step <= 10000)]
+        assert len(melt) >= 5 and (melt.density_g_cm3 - meta["initial_density_g_cm3"]).abs().max() < 1e-3
+        assert abs(trace.density_g_cm3.iloc[-1] / meta["final_density_g_cm3"] - 1) < 0.01
+        assert abs(trace.temperature_K.iloc[-20:].mean() - 300) < 15
+    probe_trace, study_trace = validation.thermo_trace(probe), validation.thermo_trace(study)
+    assert probe_trace.density_g_cm3.min() < 1.8 < 2.2 < json.loads((probe / "meta.json").read_text())["final_density_g_cm3"]
+    hot = study_trace[(study_trace.step > 10000) & (study_trace.temperature_K > 2100)]
+    assert len(hot) >= 20 and (hot.density_g_cm3 - 2.5).abs().max() < 1e-3        # the packing volume, held
+    assert study_trace.density_g_cm3.min() > 2.2                                   # never the expanded liquid
