@@ -91,7 +91,9 @@ def study_table(root=None) -> pd.DataFrame:
         st = meta["structure"]
         dens = meta.get("density_log", {}).get("density_g_cm3", [])
         half = len(dens) // 2
-        rows.append({"glass": meta["glass"], "rate_K_per_ps": meta["protocol"]["quench_rate_K_per_ps"],
+        rows.append({"glass": meta["glass"], "run": meta.get("name", meta["glass"]),
+                     "rate_K_per_ps": meta["protocol"]["quench_rate_K_per_ps"],
+                     "timestep_fs": meta["protocol"]["timestep_fs"],
                      "seed": meta["seed"], "npt_from_K": meta["protocol"].get("npt_from_K") or meta["protocol"]["melt_K"],
                      "hot_rate_K_per_ps": meta["protocol"].get("hot_rate_K_per_ps")
                      or meta["protocol"]["quench_rate_K_per_ps"],

@@ -1,0 +1,52 @@
+"""Can dataset v2 run with a 2 fs timestep? A probe of the one speed lever worth a factor of two.
+
+The study's 50 K/ps protocol (`campaign.study_protocol`) with timestep_fs=2 (the thermostat's
+damping stays 100 steps), same glass and seeds as the committed 1 fs study runs. The 2 fs step
+is acceptable for the campaign if N4, density and FSDP land inside the 1 fs runs' seed spread
+(and within the rate study's tolerances: 0.03, 1 %, 0.03 1/A), and no run loses atoms.
+
+    python benchmarks/md_timestep_probe.py [--glass NBS|SiO2] [--seeds 1 2] [--commit]
+
+Runs land in data/md-v2/protocol-probe/<glass>__50Kps__dt2fs__seed<k>/ (resumable), and the
+comparison with the 1 fs runs is printed, with the simulated ps per hour of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from glasslib.pcf import campaign, validation
+from glasslib.pcf.compositions import Glass
+
+RATE = 50.0
+CHECKS = ["density_g_cm3", "n4", "nbo", "si_o_si_deg", "fsdp_per_angstrom"]
+
+
+def probe_runs(base: str, seeds, timestep_fs: float = 2.0) -> list[campaign.MDRun]:
+    glass = Glass(base)
+    protocol = replace(campaign.study_protocol(glass, RATE), timestep_fs=float(timestep_fs))
+    return [campaign.MDRun(f"{glass.name}__{RATE:g}Kps__dt{timestep_fs:g}fs__seed{s}", glass, protocol, s)
+            for s in seeds]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--glass", choices=["NBS", "SiO2"], default="NBS")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[1])
+    parser.add_argument("--commit", action="store_true", help="git-commit each finished run and checkpoints")
+    args = parser.parse_args()
+    campaign.run_campaign(runs=probe_runs(args.glass, args.seeds), root=campaign.PROBE_DIR, n_workers=1,
+                          commit=args.commit, rdf_table=False)
+    study = validation.study_table()
+    probe = validation.study_table(campaign.PROBE_DIR)
+    name = Glass(args.glass).name
+    one = study[(study.glass == name) & (study.rate_K_per_ps == RATE)]
+    two = probe[(probe.glass == name) & (probe.timestep_fs == 2.0)]
+    for label, runs in (("1 fs (study)", one), ("2 fs (probe)", two)):
+        stats = "; ".join(f"{c} {runs[c].mean():.3f} ± {runs[c].std():.3f}" for c in CHECKS if runs[c].notna().any())
+        print(f"{name}, {label}, {len(runs)} seed(s): {stats}; {runs.minutes.mean():.1f} min per run")
+
+
+if __name__ == "__main__":
+    main()
