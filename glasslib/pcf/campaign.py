@@ -186,7 +186,7 @@ def simulate_and_store(glass: Glass, root: str | os.PathLike = GLASSES_DIR, n_at
         meta["glasslib_version"] = __version__
         meta["potential_sha256"] = paths.sha256_of(paths.POTENTIALS / f"{potential}.json")
         meta["structure"] = structure_summary(workdir / "production.dump", meta["atom_counts"])
-        meta["density_log"] = density_log(workdir / "log.lammps")
+        meta["density_log"] = density_log(workdir / "log.lammps", protocol.timestep_fs)
         rdf = normalise_like_pairs(partial_rdfs(workdir / "production.dump"), meta["atom_counts"])
         meta["rdf_frames"] = int(rdf.attrs["n_frames"])
         meta["rdf_normalisation"] = "like pairs by N(N-1), unlike by N_a N_b"
@@ -248,7 +248,7 @@ def structure_summary(dump: Path, counts: dict[str, int]) -> dict:
     return out
 
 
-def density_log(log: Path) -> dict:
+def density_log(log: Path, timestep_fs: float = 1.0) -> dict:
     """Density (g/cm3) against time (ps) from the thermo lines of the run after the quench:
     the relaxation at 300 K and the production, to show the density converged."""
     rows, block = [], []
@@ -267,7 +267,8 @@ def density_log(log: Path) -> dict:
     if not tail:
         return {}
     step0 = tail[0][0]
-    return {"t_ps": [round((r[0] - step0) / 1000.0, 3) for r in tail], "density_g_cm3": [round(r[3], 5) for r in tail]}
+    return {"t_ps": [round((r[0] - step0) * timestep_fs / 1000.0, 3) for r in tail],
+            "density_g_cm3": [round(r[3], 5) for r in tail]}
 
 
 def _keep_frames(dump: Path, target: Path, keep: int) -> None:
