@@ -27,7 +27,7 @@ import pandas as pd
 from glasslib.pcf import campaign, validation
 from glasslib.pcf.compositions import Glass
 
-PROBE_DIR = campaign.V2_ROOT / "protocol-probe"
+PROBE_DIR = campaign.PROBE_DIR
 
 
 def probe_runs(npt_from_K: float, seeds, rate: float = 50.0, base: str = "NBS") -> list[campaign.MDRun]:
