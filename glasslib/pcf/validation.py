@@ -87,7 +87,8 @@ def study_table(root=None) -> pd.DataFrame:
     from .campaign import STUDY_DIR
 
     rows = []
-    for meta in load_glasses(root or STUDY_DIR):
+    root = Path(root or STUDY_DIR)
+    for meta in load_glasses(root):
         st = meta["structure"]
         dens = meta.get("density_log", {}).get("density_g_cm3", [])
         half = len(dens) // 2
@@ -100,6 +101,8 @@ def study_table(root=None) -> pd.DataFrame:
                      "density_g_cm3": st["density_g_cm3"], "n4": st.get("n4"),
                      "nbo": st["oxygen"]["NBO"], "si_o_si_deg": st.get("si_o_si_mean_deg"),
                      "fsdp_per_angstrom": _fsdp(st),
+                     "production_temperature_K": production_temperature(root / meta.get("name", meta["glass"]),
+                                                                        meta["protocol"]),
                      # relative density change between the two halves of relax + production
                      "density_drift": (sum(dens[half:]) / len(dens[half:]) / (sum(dens[:half]) / half) - 1)
                      if half else None,
@@ -143,6 +146,18 @@ def thermo_trace(run_dir) -> pd.DataFrame:
             inside = False
     table = pd.DataFrame(rows, columns=["step", "temperature_K", "pressure_bar", "density_g_cm3", "pot_eng_eV"])
     return table.drop_duplicates("step", keep="last").reset_index(drop=True)
+
+
+def production_temperature(run_dir, protocol: dict) -> float | None:
+    """Mean kinetic temperature (K) of a stored run's production stage, from its log. The
+    thermostat's target is protocol["final_K"]; a mean above it is heat the thermostat does not
+    keep up with (BMP's three-body term heats an NBS glass: benchmarks/md_energy_drift.py)."""
+    if not (Path(run_dir) / "log.lammps.gz").exists():
+        return None
+    trace = thermo_trace(run_dir)
+    steps = protocol["production_ps"] * 1000.0 / protocol["timestep_fs"]
+    production = trace[trace.step > trace.step.max() - steps]
+    return float(production.temperature_K.mean()) if len(production) else None
 
 
 # the issue's rule: the fastest rate whose values sit this close to the slowest rate's. The FSDP
