@@ -113,6 +113,17 @@ def test_v2_protocol_starts_the_barostat_per_base_glass():
         campaign.study_protocol(SimpleNamespace(base="GeO2"), 20)
 
 
+def test_thermostat_damping_is_100_steps_unless_given_in_ps():
+    def dampings(**kw):
+        cmds = lammps_input(Glass("SiO2"), 300, Protocol(**kw), seed=3)
+        return {c.split()[7] for c in cmds if c.startswith("fix ") and " temp " in c}   # fix ID all nvt|npt temp T0 T1 damp
+    assert dampings() == {"0.1"}
+    assert dampings(timestep_fs=2.0) == {"0.2"}
+    assert dampings(timestep_fs=2.0, thermostat_damping_ps=0.1) == {"0.1"}
+    with pytest.raises(ValueError, match="thermostat_damping_ps=-0.1 must be positive"):
+        Protocol(thermostat_damping_ps=-0.1)
+
+
 def test_bad_protocol():
     with pytest.raises(ValueError, match="quench_rate_K_per_ps=0"):
         Protocol(quench_rate_K_per_ps=0)
