@@ -139,9 +139,28 @@ def neutron_sq_direct(frames: list[Frame], q_max: float = 4.0, dq: float = 0.05)
     return centres[seen], total[seen] / count[seen], count[seen]
 
 
+# a peak whose centre the fit places no better than this (standard error, 1/A) is not measured: in a
+# 1,000-atom box the S(q) of each |q| shell scatters by about +-0.2, and where no peak stands out of
+# that scatter the fit spreads a broad hump over the window (one 2 fs silica probe: 1.36 +- 0.71)
+FSDP_MAX_SE = 0.2
+
+
 def fsdp_fit(q, s, counts, window=(1.0, 2.3)) -> float:
     """FSDP position (1/A) from a Gaussian-plus-line fit to the binned S(q) in `window`, each bin
-    weighted by its number of wave vectors: steadier than the maximum of a noisy curve."""
+    weighted by its number of wave vectors: steadier than the maximum of a noisy curve. Raises
+    RuntimeError when there is no peak: the centre at the window's edge, or placed with a
+    standard error above FSDP_MAX_SE (see fsdp_fit_with_error)."""
+    centre, se = fsdp_fit_with_error(q, s, counts, window)
+    if not se <= FSDP_MAX_SE:
+        raise RuntimeError(f"no FSDP inside {window} 1/A: the fit places its centre at {centre:.3f} "
+                           f"+- {se:.3f}, no better than {FSDP_MAX_SE} 1/A")
+    return centre
+
+
+def fsdp_fit_with_error(q, s, counts, window=(1.0, 2.3)) -> tuple[float, float]:
+    """(centre, standard error) of the peak in `window` (1/A), the error from the fit's
+    covariance with the residual scatter as the noise; RuntimeError for a centre pinned to the
+    window's edge."""
     from scipy.optimize import curve_fit
 
     q, s, counts = (np.asarray(v, float) for v in (q, s, counts))
@@ -152,12 +171,13 @@ def fsdp_fit(q, s, counts, window=(1.0, 2.3)) -> float:
 
     guess = [float(s[m].max() - s[m].min()), float(q[m][np.argmax(s[m])]), 0.25, float(s[m].min()), 0.0]
     bounds = ([0, window[0], 0.05, -5, -5], [5, window[1], 1.0, 5, 5])
-    params, _ = curve_fit(model, q[m], s[m], p0=guess, sigma=1 / np.sqrt(counts[m]), bounds=bounds, maxfev=20000)
+    params, cov = curve_fit(model, q[m], s[m], p0=guess, sigma=1 / np.sqrt(counts[m]), bounds=bounds,
+                            maxfev=20000)
     step = float(np.median(np.diff(q[m])))
     if not window[0] + step < params[1] < window[1] - step:
         # a centre pinned to the window's edge is no peak (e.g. the weak FSDP of a borosilicate)
         raise RuntimeError(f"no FSDP inside {window} 1/A: the fit ran to the edge ({params[1]:.3f})")
-    return float(params[1])
+    return float(params[1]), float(np.sqrt(cov[1, 1]))
 
 
 def dell_bray_n4(R: float, K: float) -> float:
