@@ -104,7 +104,10 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
     def seeded():
         m = metrics("08_tg_claims_tested", "full")["study"]
         verdicts = ", ".join(f"{k} in {n}" for k, n in sorted(m["verdicts_auc"].items()))
-        return (f"{m['blocks_finished']} of {m['blocks_planned']} (split, band) blocks; DGN vs the best baseline, "
+        to_go = m["blocks_planned"] - m["blocks_finished"] - m["blocks_skipped"]
+        running = f" (study still running: {to_go} blocks to go)" if to_go else ""
+        return (f"{m['blocks_finished']} of {m['blocks_planned']} (split, band) blocks with results, "
+                f"{m['blocks_skipped']} without validation positives{running}; DGN vs the best baseline, "
                 f"paired bootstrap 95 % interval of the AUC difference: {verdicts}. Label-noise ceiling "
                 f"(replicate oracle) AUC {_f(m['ceiling_auc_min'])}–{_f(m['ceiling_auc_max'])} vs best baseline "
                 f"{_f(m['best_auc_min'])}–{_f(m['best_auc_max'])} on the same blocks. The paper's claims: "
