@@ -53,9 +53,9 @@ def _commands(glass: Glass, data_file: str, dt: float, three_body: bool) -> list
     pair = potentials.lammps_pair_commands(elements, potentials.DEFAULT_POTENTIAL, glass.oxides)
     if not three_body:           # the same hybrid style, every three-body constant set to zero
         pair = [c.replace(potentials.NB3B_FILE, "zero.nb3b") for c in pair]
+    # the campaign's neighbour list and timestep settings, then a thermo line with the total energy
     return (["units metal", "atom_style charge", "boundary p p p", f"read_data {data_file}"] + pair
-            + [f"neighbor {md.NEIGHBOR_SKIN_ANGSTROM:g} bin", "neigh_modify every 1 delay 0 check yes",
-               f"timestep {dt / 1000.0}", "thermo_style custom step temp etotal"])
+            + md._settings(replace(md.STUDY_MELT, timestep_fs=dt)) + ["thermo_style custom step temp etotal"])
 
 
 def _nve(lammps, commands: list[str], dt: float, nve_ps: float) -> dict:
