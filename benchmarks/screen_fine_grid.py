@@ -47,6 +47,31 @@ def screen_once(step: float, workers: int, band: tuple[float, float], top: int, 
             "top": table.round(3).to_dict("records")}
 
 
+def fused_speedup(band: tuple[float, float], rows: int = 98304, repeats: int = 3) -> dict:
+    """Candidates/s of one process scoring the same fine-grid units through decision_function
+    (mass fractions in) and through the fused grid scorer, interleaved, best of `repeats`."""
+    import numpy as np
+    import torch
+
+    from glasslib.tg.sciglass import COMPONENTS
+    from glasslib.tg.screening import SimplexGrid, model_for_band
+
+    torch.set_num_threads(1)
+    model, grid = model_for_band(band), SimplexGrid(step=5.0)
+    blocks = grid.blocks(8192)
+    units = np.concatenate([next(blocks) for _ in range(rows // 8192)])
+    fused = model.grid_scorer([COMPONENTS.index(c) for c in grid.components], grid.step / 100)
+    ways = {"decision_function": lambda u: model.decision_function(grid.fractions(u)), "fused": fused}
+    best = dict.fromkeys(ways, 0.0)
+    for _ in range(repeats):
+        for name, score in ways.items():
+            start = time.perf_counter()
+            for i in range(0, len(units), 8192):
+                score(units[i:i + 8192])
+            best[name] = max(best[name], len(units) / (time.perf_counter() - start))
+    return {f"{k}_per_s": round(v) for k, v in best.items()} | {"ratio": round(best["fused"] / best["decision_function"], 2)}
+
+
 def host_gflops(seconds: float = 3.0) -> float:
     """Single-thread float32 matrix-product speed of this host (GFLOP/s): the same 2-core machine
     has run the screen 20 % slower or faster from one hour to the next, so each result carries it."""
@@ -78,6 +103,10 @@ def main() -> None:
                "band": list(args.band), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "host_matmul_gflops_1thread": round(host_gflops(), 1), "grids": []}
     print(f"host: {results['host_matmul_gflops_1thread']} GFLOP/s single-thread float32 matmul")
+    results["one_process_scoring"] = fused_speedup(tuple(args.band))
+    s = results["one_process_scoring"]
+    print(f"one process, same units: decision_function {s['decision_function_per_s']:,}/s, fused grid scorer "
+          f"{s['fused_per_s']:,}/s ({s['ratio']}x)", flush=True)
     for step in (10.0, args.step):
         out = subprocess.run([sys.executable, __file__, "--one", "--step", str(step), "--workers", str(args.workers),
                               "--band", *map(str, args.band), "--top", str(args.top), "--batch", str(args.batch)],

@@ -77,6 +77,30 @@ def test_parallel_screen_equals_one_process_ties_included():
         screen(_Linear(w), grid, workers=0)
 
 
+def test_deepglassnet_fused_grid_scorer_gives_decision_function_scores():
+    """The fused scorer folds normalisation, BatchNorm and the grid's scale into the weights;
+    its scores must be decision_function's on the grid's mass fractions, and the screen's top-k
+    the one decision_function alone picks."""
+    from glasslib.tg.model import DeepGlassNetClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.dirichlet(np.ones(len(COMPONENTS)) * 0.5, size=600).astype(np.float32)
+    y = (X[:, COMPONENTS.index("SiO2")] > X[:, COMPONENTS.index("Na2O")]).astype(int)
+    model = DeepGlassNetClassifier(epochs=2, batch_size=64, seed=1).fit(X, y)
+    model.model_.head[1].running_mean.add_(0.3)       # BatchNorm statistics that are not 0 / 1
+    model.model_.head[1].running_var.mul_(2.0)
+    grid = SimplexGrid(("SiO2", "Al2O3", "Na2O", "CaO", "B2O3"), 10)
+    units = np.concatenate(list(grid.blocks()))
+    fused = model.grid_scorer([COMPONENTS.index(c) for c in grid.components], grid.step / 100, chunk=100)
+    expected = model.decision_function(grid.fractions(units))
+    assert np.abs(fused(units) - expected).max() < 1e-5
+    assert np.ptp(expected) > 0.1                        # the scores differ: a real comparison
+    table, _ = screen(model, grid, top=10)
+    order = np.argsort(-expected, kind="stable")[:10]
+    assert np.allclose(table.similarity, expected[order], atol=1e-5)
+    assert DeepGlassNetClassifier(epochs=1, interaction=False).fit(X, y).grid_scorer([0], 0.1) is None
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(components=("SiO2", "MgO2")), r"component\(s\) \['MgO2'\] are not supported"),
     (dict(step=7), "step 7 wt% must divide 100"),

@@ -49,6 +49,21 @@ class DeepGlassNet(nn.Module):
         v = F.normalize(self.V, dim=1)
         return v @ v.T
 
+    def qkv_weights(self) -> torch.Tensor:
+        """W (n, 3 n d) with x @ W = [K | Q^T | V] of Eqs. (3), (6), (7) for a batch x (B, n)."""
+        n, d = self.embedding.shape
+        a = self.adjacency()
+        mix = torch.eye(n) + (a - torch.diag_embed(torch.diagonal(a))) / (n - 1)  # Eq. (6)
+        proj = self.qkv(self.embedding)                           # (n, 3d): W_{Q,K,V} e_j, Eq. (7)
+        scale = torch.ones(3 * d)
+        scale[:d] = 1.0 / math.sqrt(d)                            # the 1/sqrt(d_k) of Eq. (8), on Q
+        w = mix.T.unsqueeze(-1) * (proj * scale).unsqueeze(1)     # w[j, i, :] = mix_ij W e_j
+        wq, wk, wv = w.chunk(3, dim=-1)
+        # laid out for the CPU: Q transposed (d, n) per sample, so S^T = K Q^T comes out with
+        # the softmax axis (over keys j) second; a softmax over a middle axis vectorises
+        # along the contiguous one, about 2x faster than over a last axis of length 18
+        return torch.cat([wk.reshape(n, -1), wq.transpose(1, 2).reshape(n, -1), wv.reshape(n, -1)], dim=1)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Eqs. (3)-(10). Because x enters Eqs. (3), (6) and (7) linearly, Q, K and V of a
         whole batch are one matrix product x @ W with W[j, (i, c)] = (I + M)_ij (W e_j)_c,
@@ -57,18 +72,7 @@ class DeepGlassNet(nn.Module):
             u = x.unsqueeze(-1) * self.embedding                 # Eq. (3) only: "w/o Iter"
         else:
             n, d = self.embedding.shape
-            a = self.adjacency()
-            mix = torch.eye(n) + (a - torch.diag_embed(torch.diagonal(a))) / (n - 1)  # Eq. (6)
-            proj = self.qkv(self.embedding)                       # (n, 3d): W_{Q,K,V} e_j, Eq. (7)
-            scale = torch.ones(3 * d)
-            scale[:d] = 1.0 / math.sqrt(d)                        # the 1/sqrt(d_k) of Eq. (8), on Q
-            w = mix.T.unsqueeze(-1) * (proj * scale).unsqueeze(1)  # w[j, i, :] = mix_ij W e_j
-            wq, wk, wv = w.chunk(3, dim=-1)
-            # laid out for the CPU: Q transposed (d, n) per sample, so S^T = K Q^T comes out with
-            # the softmax axis (over keys j) second; a softmax over a middle axis vectorises
-            # along the contiguous one, about 2x faster than over a last axis of length 18
-            w = torch.cat([wk.reshape(n, -1), wq.transpose(1, 2).reshape(n, -1), wv.reshape(n, -1)], dim=1)
-            out = x @ w
+            out = x @ self.qkv_weights()
             k = out[:, : n * d].view(len(x), n, d)
             qt = out[:, n * d: 2 * n * d].view(len(x), d, n)
             v = out[:, 2 * n * d:].view(len(x), n, d)
@@ -273,6 +277,19 @@ class DeepGlassNetClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         Xt = self._validate_X(X)
         return (self._features(Xt, batch) @ self.center_).numpy()
 
+    def grid_scorer(self, columns, scale: float, chunk: int = 2048):
+        """decision_function for a screening grid, fed the grid's integer units directly:
+        X[:, columns] = units * scale and every other column 0. The normalisation of Eq. (2), the
+        fixed columns, the grid's scale and the head's BatchNorm are folded into the weights, and
+        the softmax of Eq. (8) is normalised after its product with V (one division per output
+        instead of per weight). Equal to decision_function to float32 rounding (tests); the
+        ratio of the two speeds is printed by benchmarks/screen_fine_grid.py. None for the
+        "w/o Iter" variant, which has no attention to fuse: the caller falls back then."""
+        check_is_fitted(self, "center_")
+        if not self.interaction:
+            return None
+        return _GridScorer(self, [int(c) for c in columns], float(scale), int(chunk))
+
     def predict(self, X) -> np.ndarray:
         """The label of the nearer class centre (the target one on ties)."""
         feats = self._features(self._validate_X(X))
@@ -322,3 +339,43 @@ class DeepGlassNetClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         est.model_.load_state_dict(blob["state_dict"])
         est.model_.eval()
         return est
+
+
+class _GridScorer:
+    """DeepGlassNetClassifier.grid_scorer: units (B, len(columns)) int -> scores (B,) float32."""
+
+    def __init__(self, est: DeepGlassNetClassifier, columns: list[int], scale: float, chunk: int):
+        net = est.model_.eval()
+        n, d = net.embedding.shape
+        self.n, self.d, self.chunk = n, d, chunk
+        with torch.inference_mode():
+            w = net.qkv_weights()
+            std, mean = est.std_.float(), est.mean_.float()
+            # ((x - mean) / std) @ W with x zero outside `columns` and x = units * scale inside
+            self.w_in = (w[columns] * (scale / std[columns])[:, None]).contiguous()
+            self.b_in = -(mean / std) @ w
+            lin1, bn, _relu, lin2 = net.head
+            g = bn.weight / torch.sqrt(bn.running_var + bn.eps)  # eval BatchNorm folded into lin1
+            self.w1 = (lin1.weight * g[:, None]).T.contiguous()
+            self.b1 = (lin1.bias - bn.running_mean) * g + bn.bias
+            self.w2, self.b2 = lin2.weight.T.contiguous(), lin2.bias.clone()
+            self.center = est.center_.float().clone()
+
+    def __call__(self, units: np.ndarray) -> np.ndarray:
+        x = torch.from_numpy(np.ascontiguousarray(units, dtype=np.float32))
+        n, d = self.n, self.d
+        with torch.inference_mode():
+            parts = []
+            for i in range(0, len(x), self.chunk):        # chunks that stay in cache
+                out = torch.addmm(self.b_in, x[i:i + self.chunk], self.w_in)
+                b = len(out)
+                k = out[:, : n * d].view(b, n, d)
+                qt = out[:, n * d: 2 * n * d].view(b, d, n)
+                v = out[:, 2 * n * d:].view(b, n, d)
+                s = torch.bmm(k, qt)                       # S^T: keys j along axis 1
+                s.sub_(s.amax(1, keepdim=True)).exp_()
+                u = torch.bmm(s.transpose(1, 2), v).div_(s.sum(1).unsqueeze(-1))   # Eqs. (8)-(9)
+                h = torch.addmm(self.b1, u.flatten(1), self.w1).clamp_min_(0)
+                f = torch.addmm(self.b2, h, self.w2)
+                parts.append((f @ self.center) / f.norm(dim=1).clamp_min(1e-12))   # Eqs. (10), (12)
+            return (torch.cat(parts) if parts else torch.empty(0)).numpy()

@@ -131,7 +131,8 @@ def _enumerate(total, caps, offset, block_size):
 
 def screen(model, grid: SimplexGrid, top: int = 5, batch_size: int = 8192, progress: bool = False,
            trust=None, band=None, in_domain_only: bool = False, pool: int | None = None, workers: int = 1):
-    """Score every candidate of `grid` with model.decision_function; keep the `top` best.
+    """Score every candidate of `grid` with model.decision_function (DeepGlassNet: its fused
+    `grid_scorer`, the same scores to float32 rounding); keep the `top` best.
 
     With `trust` (a `trust.ScreenTrust`) and `band`, the best `pool` candidates (default
     max(1000, 50 * top)) get the applicability-domain and calibrated-probability columns, and
@@ -184,12 +185,21 @@ def _merge_best(best_scores, best_units, scores, units, keep_n):
     return scores[keep], units[keep]
 
 
+def _scorer(model, grid: SimplexGrid):
+    """units -> scores: the model's fused grid scorer where it has one (DeepGlassNet), else its
+    decision_function on the grid's mass fractions."""
+    make = getattr(model, "grid_scorer", None)
+    fused = make([COMPONENTS.index(c) for c in grid.components], grid.step / 100.0) if make else None
+    return fused or (lambda units: model.decision_function(grid.fractions(units)))
+
+
 def _screen_part(model, grid: SimplexGrid, keep_n: int, batch_size: int, bar=None):
     best_scores = np.empty(0, np.float32)
     best_units = np.empty((0, len(grid.components)), np.int64)
     n = 0
+    score = _scorer(model, grid)
     for units in grid.blocks(batch_size):
-        scores = np.asarray(model.decision_function(grid.fractions(units)), np.float32)
+        scores = np.asarray(score(units), np.float32)
         n += len(units)
         best_scores, best_units = _merge_best(best_scores, best_units, scores, units, keep_n)
         if bar is not None:
