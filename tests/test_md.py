@@ -124,6 +124,18 @@ def test_thermostat_damping_is_100_steps_unless_given_in_ps():
         Protocol(thermostat_damping_ps=-0.1)
 
 
+def test_thermostat_chain_is_lammps_default_unless_given():
+    def fixes(**kw):
+        return [c for c in lammps_input(Glass("SiO2"), 300, Protocol(**kw), seed=3) if c.startswith("fix ") and " temp " in c]
+    assert fixes() and not any("tchain" in c for c in fixes())          # the stored inputs stay as they were
+    single = fixes(thermostat_chain=1, thermostat_damping_ps=0.05)
+    assert len(single) == len(fixes()) and all(" temp " in c and "0.05 tchain 1" in c for c in single)
+    with pytest.raises(ValueError, match="thermostat_chain=1.5 must be a whole number of links"):
+        Protocol(thermostat_chain=1.5)
+    with pytest.raises(ValueError, match="thermostat_chain=0 must be positive"):
+        Protocol(thermostat_chain=0)
+
+
 def test_bad_protocol():
     with pytest.raises(ValueError, match="quench_rate_K_per_ps=0"):
         Protocol(quench_rate_K_per_ps=0)

@@ -50,6 +50,10 @@ class Protocol:
     # three-body term heats an NBS glass (benchmarks/md_energy_drift.py), so at 2 fs a 100-step
     # (0.2 ps) damping left the probe glass at 331 K instead of 300 K; 0.1 ps is the 1 fs coupling
     thermostat_damping_ps: float | None = None
+    # links of the Nose-Hoover chain (LAMMPS tchain); None: LAMMPS's 3. Under a steady heat input P
+    # per atom a chain settles at T + tau P / (3 k_B) (validation.nose_hoover_excess_K), a single
+    # thermostat (1) at T itself: its friction grows until the heat is removed at the target
+    thermostat_chain: int | None = None
 
     def __post_init__(self):
         if self.quench_ensemble not in ("npt", "nvt"):
@@ -61,6 +65,9 @@ class Protocol:
         if self.hot_rate_K_per_ps is not None and self.npt_from_K is None:
             raise ValueError(f"hot_rate_K_per_ps {self.hot_rate_K_per_ps!r} needs npt_from_K (the end of the "
                              "constant-volume part it applies to)")
+        if self.thermostat_chain is not None and (isinstance(self.thermostat_chain, bool)
+                                                  or int(self.thermostat_chain) != self.thermostat_chain):
+            raise ValueError(f"protocol thermostat_chain={self.thermostat_chain!r} must be a whole number of links")
         for name, value in asdict(self).items():
             if name == "quench_ensemble" or value is None:
                 continue
@@ -193,6 +200,8 @@ def lammps_stages(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
     setup += ["minimize 1.0e-4 1.0e-6 200 2000", "reset_timestep 0",
               f"velocity all create {p.melt_K} {seed} dist gaussian mom yes rot yes"]
     tdamp = p.thermostat_damping_ps or 100 * p.timestep_fs / 1000.0
+    if p.thermostat_chain is not None:
+        tdamp = f"{tdamp} tchain {p.thermostat_chain}"
     barostat = f"iso {p.pressure_bar} {p.pressure_bar} {BAROSTAT_PS}"
     stages = [Stage("melt", (f"fix melt all nvt temp {p.melt_K} {p.melt_K} {tdamp}",
                              f"run {p.steps(p.melt_ps)}", "unfix melt"))]

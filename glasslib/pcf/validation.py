@@ -101,6 +101,9 @@ def study_table(root=None) -> pd.DataFrame:
                      "density_g_cm3": st["density_g_cm3"], "n4": st.get("n4"),
                      "nbo": st["oxygen"]["NBO"], "si_o_si_deg": st.get("si_o_si_mean_deg"),
                      "fsdp_per_angstrom": _fsdp(st),
+                     "thermostat_damping_ps": meta["protocol"].get("thermostat_damping_ps")
+                     or 0.1 * meta["protocol"]["timestep_fs"],
+                     "thermostat_chain": meta["protocol"].get("thermostat_chain") or 3,
                      "production_temperature_K": production_temperature(root / meta.get("name", meta["glass"]),
                                                                         meta["protocol"]),
                      # relative density change between the two halves of relax + production
@@ -158,6 +161,22 @@ def production_temperature(run_dir, protocol: dict) -> float | None:
     steps = protocol["production_ps"] * 1000.0 / protocol["timestep_fs"]
     production = trace[trace.step > trace.step.max() - steps]
     return float(production.temperature_K.mean()) if len(production) else None
+
+
+BOLTZMANN_MEV_PER_K = 8.617333e-2
+
+
+def nose_hoover_excess_K(heating_meV_per_atom_ps: float, damping_ps: float, chain: int = 3) -> float:
+    """Estimated mean temperature excess of LAMMPS's 3-link Nose-Hoover chain (fix nvt/npt: masses
+    Q1 = N_f k T tau^2, Q2 = Q3 = k T tau^2) that removes a steady heat input P per atom. At steady
+    state the third link holds the second one's velocity near p2/Q2 = 1/tau (its equation averages
+    p2^2/Q2 to k T), the first link's friction gamma = P / (3 k T) removes the heat, and its
+    equation then needs 2K - N_f k T = gamma tau N_f k T: the mean temperature sits about
+    dT = tau P / (3 k_B) above the target, whatever the target. A single thermostat (chain 1) has
+    no second link: dT = 0. P is the NVE energy drift (benchmarks/md_energy_drift.py)."""
+    if chain not in (1, 3) or not damping_ps > 0:
+        raise ValueError(f"chain={chain!r} must be 1 or 3 (LAMMPS's default) and damping_ps={damping_ps!r} positive")
+    return 0.0 if chain == 1 else damping_ps * heating_meV_per_atom_ps / (3.0 * BOLTZMANN_MEV_PER_K)
 
 
 # the issue's rule: the fastest rate whose values sit this close to the slowest rate's. The FSDP
