@@ -77,11 +77,13 @@ MODELS = [m for m in ["DeepGlassNet", "KNN", "RF", "SVM", "DT", "MLP", "HGB", "R
 splits = [s for s in plan.splits if s in set(table.split)]
 wide = table[table.width == 100]
 metrics = ["auc", "pr_auc", "precision@100"]
-fig, axes = plt.subplots(len(metrics), len(splits), figsize=(4.2 * len(splits), 8.5), squeeze=False)
+fig, axes = plt.subplots(len(metrics), len(splits), figsize=(4.2 * len(splits), 8.5), squeeze=False,
+                         layout="constrained")
 for j, split in enumerate(splits):
     sub = wide[wide.split == split]
     bands = list(dict.fromkeys(sub.band))
     width = 0.8 / len(MODELS)
+    auc_floor = min(0.5, np.floor((sub.auc - sub.auc_sd.fillna(0)).min() * 10 - 0.2) / 10)  # bars below chance show
     for i, metric in enumerate(metrics):
         ax = axes[i, j]
         for k, model in enumerate(MODELS):
@@ -89,15 +91,16 @@ for j, split in enumerate(splits):
             ax.bar(np.arange(len(bands)) + k * width, rows[metric], width, yerr=rows[f"{metric}_sd"],
                    label=model, capsize=1.5, error_kw={"lw": 0.7})
         if metric == "auc":
+            ax.axhline(0.5, color="k", lw=0.6, ls=":")                # chance
             ceil = {r["band"]: r["ceiling"]["auc"] for r in done if r["split"] == split and r["width"] == 100}
             for b, band in enumerate(bands):
                 ax.hlines(ceil.get(band, np.nan), b - 0.05, b + 0.85, color="k", lw=2,
                           label="label-noise ceiling" if b == 0 else None)
         ax.set_xticks(np.arange(len(bands)) + 0.4, bands, rotation=30)
-        ax.set(ylim=(0.5 if metric == "auc" else 0, 1.0), ylabel=metric, xlabel="Tg band (°C)",
+        ax.set(ylim=(auc_floor if metric == "auc" else 0, 1.0), ylabel=metric, xlabel="Tg band (°C)",
                title=f"{split} split" if i == 0 else None)
-axes[0, 0].legend(fontsize=6, ncol=2, loc="lower left")
-fig.tight_layout()
+handles, labels = axes[0, 0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside upper center", ncol=len(labels), fontsize=8)
 run.save_fig(fig, "fig7_seeded_auc")
 
 # %% [markdown]
