@@ -55,14 +55,20 @@ def test_every_saved_figure_is_shown_inline(notebook):
 
 
 def test_no_stray_notebooks_are_tracked():
-    """Only numbered notebooks and their sources are committed."""
+    """Only numbered notebooks, their sources and their full-profile reading copies
+    (notebooks/full/NN_*.ipynb, executed with profile = "full") are committed."""
     tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=paths.ROOT, capture_output=True,
                              text=True).stdout.split()
     if not tracked:
         pytest.skip("not a git checkout")
+    reading = {f"notebooks/full/{nb.name}" for nb in NOTEBOOKS}
     numbered = {f"notebooks/{nb.name}" for nb in NOTEBOOKS} | {f"notebooks/{nb.stem}.py" for nb in NOTEBOOKS}
-    stray = [name for name in tracked if name.endswith((".ipynb", ".py")) and name not in numbered]
+    stray = [name for name in tracked if name.endswith((".ipynb", ".py")) and name not in numbered | reading]
     assert not stray, f"stray notebooks tracked by git: {stray}"
+    for name in set(tracked) & reading:
+        cells = nbformat.read(paths.ROOT / name, as_version=4).cells
+        injected = [c.source for c in cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and 'profile = "full"' in injected[0], f"{name} is not a full-profile run"
 
 
 def test_sync_keeps_outputs_of_unchanged_cells(tmp_path):
