@@ -5,7 +5,7 @@ damping stays 100 steps), same glass and seeds as the committed 1 fs study runs.
 is acceptable for the campaign if N4, density and FSDP land inside the 1 fs runs' seed spread
 (and within the rate study's tolerances: 0.03, 1 %, 0.03 1/A), and no run loses atoms.
 
-    python benchmarks/md_timestep_probe.py [--glass NBS|SiO2] [--seeds 1 2] [--damping-ps 0.1] [--tchain 1] [--commit]
+    python benchmarks/md_timestep_probe.py [--glass NBS|SiO2] [--seeds 1 2] [--timestep-fs 2] [--damping-ps 0.1] [--tchain 1] [--commit]
 
 Runs land in data/md-v2/protocol-probe/<glass>__50Kps__dt2fs__seed<k>/ (resumable), and the
 comparison with the 1 fs runs is printed, with the simulated ps per hour of each.
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+
+import pandas as pd
 
 from glasslib.pcf import campaign, validation
 from glasslib.pcf.compositions import Glass
@@ -41,21 +43,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--glass", choices=["NBS", "SiO2"], default="NBS")
     parser.add_argument("--seeds", type=int, nargs="*", default=[1])
+    parser.add_argument("--timestep-fs", type=float, default=2.0,
+                        help="timestep in fs (1: a new seed of the 1 fs study protocol, for comparison)")
     parser.add_argument("--damping-ps", type=float, default=None,
                         help="thermostat damping time in ps (default: 100 timesteps)")
     parser.add_argument("--tchain", type=int, default=None,
                         help="links of the Nose-Hoover chain (default: LAMMPS's 3; 1 = a single thermostat)")
     parser.add_argument("--commit", action="store_true", help="git-commit each finished run and checkpoints")
     args = parser.parse_args()
-    campaign.run_campaign(runs=probe_runs(args.glass, args.seeds, damping_ps=args.damping_ps, chain=args.tchain),
+    campaign.run_campaign(runs=probe_runs(args.glass, args.seeds, args.timestep_fs, args.damping_ps, args.tchain),
                           root=campaign.PROBE_DIR, n_workers=1,
                           commit=args.commit, rdf_table=False)
     study = validation.study_table()
     probe = validation.study_table(campaign.PROBE_DIR)
     name = Glass(args.glass).name
     one = study[(study.glass == name) & (study.rate_K_per_ps == RATE)]
+    one = pd.concat([one, probe[(probe.glass == name) & (probe.timestep_fs == 1.0)]])   # 1 fs probe seeds too
     two = probe[(probe.glass == name) & (probe.timestep_fs == 2.0)]
-    groups = {"1 fs (study)": one}
+    groups = {"1 fs (study and 1 fs probes)": one}
     for (tau, chain), runs in two.groupby(["thermostat_damping_ps", "thermostat_chain"]):
         groups[f"2 fs, {tau:g} ps damping, Nose-Hoover chain of {chain} (probe)"] = runs
     for label, runs in groups.items():
