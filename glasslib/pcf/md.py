@@ -100,6 +100,11 @@ PAPER_PROTOCOL_NOTE = ("paper 1: 5000-10000 atoms, BKS, melt 10 ns at 5000 K (NV
 SMOKE_PROTOCOL = Protocol(melt_ps=0.5, quench_rate_K_per_ps=2000.0, relax_ps=0.5,
                           production_ps=1.0, frame_every_ps=0.02)
 BAROSTAT_PS = 1.0   # NPT pressure damping time
+
+
+def thermostat_damping_ps(timestep_fs: float, damping_ps: float | None = None) -> float:
+    """The thermostat's damping time: damping_ps where the protocol gives one, else 100 timesteps."""
+    return damping_ps or 100 * timestep_fs / 1000.0
 STUDY_MELT = Protocol(melt_K=4000.0, melt_ps=10.0)
 
 
@@ -199,7 +204,7 @@ def lammps_stages(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
     setup += _settings(p)
     setup += ["minimize 1.0e-4 1.0e-6 200 2000", "reset_timestep 0",
               f"velocity all create {p.melt_K} {seed} dist gaussian mom yes rot yes"]
-    tdamp = p.thermostat_damping_ps or 100 * p.timestep_fs / 1000.0
+    tdamp = thermostat_damping_ps(p.timestep_fs, p.thermostat_damping_ps)
     if p.thermostat_chain is not None:
         tdamp = f"{tdamp} tchain {p.thermostat_chain}"
     barostat = f"iso {p.pressure_bar} {p.pressure_bar} {BAROSTAT_PS}"

@@ -85,6 +85,7 @@ def load_density_reference() -> pd.DataFrame:
 def study_table(root=None) -> pd.DataFrame:
     """One row per finished run of the quench-rate study: glass, rate, seed and its checks."""
     from .campaign import STUDY_DIR
+    from .md import thermostat_damping_ps
 
     rows = []
     root = Path(root or STUDY_DIR)
@@ -101,8 +102,8 @@ def study_table(root=None) -> pd.DataFrame:
                      "density_g_cm3": st["density_g_cm3"], "n4": st.get("n4"),
                      "nbo": st["oxygen"]["NBO"], "si_o_si_deg": st.get("si_o_si_mean_deg"),
                      "fsdp_per_angstrom": _fsdp(st),
-                     "thermostat_damping_ps": meta["protocol"].get("thermostat_damping_ps")
-                     or 0.1 * meta["protocol"]["timestep_fs"],
+                     "thermostat_damping_ps": thermostat_damping_ps(meta["protocol"]["timestep_fs"],
+                                                                    meta["protocol"].get("thermostat_damping_ps")),
                      "thermostat_chain": meta["protocol"].get("thermostat_chain") or 3,
                      "production_temperature_K": production_temperature(root / meta.get("name", meta["glass"]),
                                                                         meta["protocol"]),
