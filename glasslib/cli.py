@@ -70,6 +70,23 @@ def _cmd_md_quench_study(args):
     return 1 if any(not r["ok"] for r in results) else 0
 
 
+def _cmd_md_advance(args):
+    from .pcf.campaign import (STUDY_DIR, V2_GLASSES, advance_runs, quench_study_runs,
+                               v2_campaign_runs)
+
+    if args.workers < 1:
+        print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        runs, root = ((quench_study_runs(), STUDY_DIR) if args.rate is None
+                      else (v2_campaign_runs(args.rate), V2_GLASSES))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    results = advance_runs(runs, args.root or root, args.workers, n_atoms=args.atoms)
+    return 1 if any(not r["ok"] for r in results) else 0
+
+
 def _cmd_md_campaign_v2(args):
     from .pcf.campaign import V2_GLASSES, run_campaign, v2_campaign_runs
 
@@ -265,6 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rates", nargs="*", type=float, default=None, metavar="K_PER_PS",
                    help="only these quench rates (default: all of the study's)")
     p.set_defaults(func=_cmd_md_quench_study)
+
+    p = sub.add_parser("md-advance", help="advance unfinished study (or --rate: v2 campaign) runs up to their "
+                       "production on a lent many-core machine: checkpoints only, no dask or OVITO")
+    p.add_argument("--rate", type=float, default=None, help="the v2 campaign at this rate (default: the quench study)")
+    p.add_argument("--workers", type=int, required=True, help="processes, one LAMMPS each")
+    p.add_argument("--atoms", type=int, default=1000)
+    p.add_argument("--root", default=None, help="a copy of the runs' folder to work in (default: the repository's)")
+    p.set_defaults(func=_cmd_md_advance)
 
     p = sub.add_parser("md-density-reference", help="SciGlass densities of the campaign compositions")
     p.add_argument("--raw", default=None, help="glasspy wheel, select_SciGK.csv.zip or its .csv")

@@ -195,3 +195,23 @@ def test_killed_run_resumes_from_its_checkpoint(tmp_path):
     # a checkpoint of another input is not resumed
     again = campaign.simulate_and_store(glass, tmp_path / "other", n_atoms=150, protocol=protocol, seed=5)
     assert again["resumed_stages"] == 0
+
+
+def test_advanced_run_stops_before_production_and_finishes_from_its_checkpoint(tmp_path):
+    """md-advance's path (a lent machine): processes carry runs up to 'production' and leave
+    only a checkpoint; the campaign then resumes each there and stores the glass."""
+    glass, protocol = Glass("SiO2"), replace(SMOKE_PROTOCOL, quench_rate_K_per_ps=4700.0)  # 1 ps quench
+    with pytest.raises(ValueError, match="'anneal' is not a stage.*relax, production"):
+        run_glass(glass, tmp_path / "bad", n_atoms=150, protocol=protocol, seed=4, stop_before="anneal")
+    root = tmp_path / "glasses"
+    run = campaign.MDRun("SiO2-undoped__seed4", glass, protocol, 4)
+    [status] = campaign.advance_runs([run], root, n_workers=1, n_atoms=150)
+    assert status == {"glass": "SiO2-undoped__seed4", "ok": True}
+    saved = campaign.checkpoint_dir(root, run.name)
+    state = json.loads(gzip.open(saved / "checkpoint.json.gz", "rt").read())
+    assert state["stage"] == "relax" and not (root / run.name).exists()
+    [done] = campaign.run_campaign(runs=[run], root=root, n_atoms=150, n_workers=1, progress=False, rdf_table=False)
+    assert done["ok"]
+    meta = json.loads((root / run.name / "meta.json").read_text())
+    assert meta["resumed_stages"] == state["stages_done"] == 12 and meta["rdf_frames"] == 51
+    assert not saved.exists()

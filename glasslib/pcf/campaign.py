@@ -295,6 +295,39 @@ def _task(run: MDRun, root: str, n_atoms: int, commit: bool = False) -> dict:
         return {"glass": run.name, "ok": False, "error": f"{err}\n{traceback.format_exc()[-2000:]}"}
 
 
+def _advance_task(run: MDRun, root: str, n_atoms: int, stop_before: str) -> dict:
+    saved = checkpoint_dir(root, run.name)
+    workdir = Path(tempfile.mkdtemp(prefix=f"md-{run.name}-"))
+    try:
+        if (saved / f"{CHECKPOINT_STATE}.gz").exists():
+            _restore_checkpoint(saved, workdir)
+        run_glass(run.glass, workdir, n_atoms=n_atoms, protocol=run.protocol, seed=run.seed,
+                  on_checkpoint=lambda w: _save_checkpoint(w, saved, None, [0.0]), stop_before=stop_before)
+        return {"glass": run.name, "ok": True}
+    except Exception as err:  # reported, the others go on
+        return {"glass": run.name, "ok": False, "error": f"{err}\n{traceback.format_exc()[-2000:]}"}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def advance_runs(runs: list[MDRun], root: str | os.PathLike, n_workers: int, n_atoms: int = 1000,
+                 stop_before: str = "production") -> list[dict]:
+    """Advance the unfinished `runs` up to the stage `stop_before`, one LAMMPS per process,
+    leaving only their checkpoints in root/.checkpoints/ (no dask, no OVITO, no git): for a
+    lent many-core machine whose slot ends by a kill, which loses at most the stage in flight
+    of each run. The runs then finish where the campaign runs (run_campaign resumes them)."""
+    import multiprocessing
+
+    root = Path(root)
+    todo = [r for r in runs if not (root / r.name / "meta.json").exists()]
+    print(f"advancing {len(todo)} unfinished runs to '{stop_before}' on {n_workers} processes", flush=True)
+    with multiprocessing.get_context("spawn").Pool(n_workers, maxtasksperchild=1) as pool:
+        results = pool.starmap(_advance_task, [(r, str(root), n_atoms, stop_before) for r in todo], chunksize=1)
+    for status in results:
+        print(f"{status['glass']}: {'ok' if status['ok'] else 'FAILED ' + status['error']}", flush=True)
+    return results
+
+
 def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = GLASSES_DIR,
                  n_atoms: int = 1000, protocol: Protocol = CAMPAIGN_PROTOCOL, seed: int = 1,
                  scheduler: str | None = None, n_workers: int | None = None,

@@ -244,19 +244,24 @@ def _resume_commands(glass: Glass, n_atoms: int, protocol: Protocol, potential: 
 
 def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
               protocol: Protocol = Protocol(), seed: int = 1,
-              potential: str = DEFAULT_POTENTIAL, on_checkpoint=None) -> dict:
+              potential: str = DEFAULT_POTENTIAL, on_checkpoint=None, stop_before: str | None = None) -> dict | None:
     """Run the melt-quench in `workdir` (created) and return run metadata.
 
     Writes log.lammps, production.dump (frames) and final.data. After every stage it writes
     checkpoint.data (positions, velocities, box) and checkpoint.json and calls
     `on_checkpoint(workdir)`; a `workdir` holding a checkpoint of the same input resumes after
     its stage. A LAMMPS error (lost atoms, failed packing) raises RuntimeError carrying the
-    end of the log.
+    end of the log. stop_before: the name of a stage ("production") before which the run stops,
+    its checkpoint written, returning None (a lent machine advances runs that finish elsewhere).
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     counts = glass.atom_counts(n_atoms)
     setup, stages = lammps_stages(glass, n_atoms, protocol, seed, potential)
+    names = [stage.name for stage in stages]
+    if stop_before is not None and stop_before not in names[1:]:
+        raise ValueError(f"stop_before {stop_before!r} is not a stage after the first; choose one of {', '.join(names[1:])}")
+    end = names.index(stop_before) if stop_before is not None else len(stages)
     script = "\n".join(setup + [c for stage in stages for c in stage.commands]) + "\n"
     input_sha = hashlib.sha256(script.encode()).hexdigest()
     state = _read_state(workdir, input_sha)
@@ -289,7 +294,7 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
             for cmd in _resume_commands(glass, n_atoms, protocol, potential, state["step"]):
                 lmp.command(cmd)
             first = state["stages_done"]
-        for k in range(first, len(stages)):
+        for k in range(first, end):
             for cmd in stages[k].commands:
                 lmp.command(cmd)
             if k < len(stages) - 1:
@@ -303,6 +308,8 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
                 os.replace(CHECKPOINT_STATE + ".tmp", CHECKPOINT_STATE)
                 if on_checkpoint is not None:
                     on_checkpoint(workdir)
+        if end < len(stages):
+            return None
         density = lmp.get_thermo("density")
         box = lmp.extract_box()
         version = lmp.version()
