@@ -58,7 +58,8 @@ def main() -> None:
     probe = validation.study_table(campaign.PROBE_DIR)
     name = Glass(args.glass).name
     one = study[(study.glass == name) & (study.rate_K_per_ps == RATE)]
-    one = pd.concat([one, probe[(probe.glass == name) & (probe.timestep_fs == 1.0)]])   # 1 fs probe seeds too
+    # the 1 fs probe seeds of the study protocol too (not the barostat probes, also at 1 fs)
+    one = pd.concat([one, probe[(probe.glass == name) & probe.run.str.contains("__dt1fs__", regex=False)]])
     two = probe[(probe.glass == name) & (probe.timestep_fs == 2.0)]
     groups = {"1 fs (study and 1 fs probes)": one}
     for (tau, chain), runs in two.groupby(["thermostat_damping_ps", "thermostat_chain"]):
