@@ -163,6 +163,21 @@ def _md_v2(study: dict | None) -> str:
             + (f"; chosen rate {chosen:g} K/ps" if chosen else "; rate not chosen yet (needs the 5 K/ps runs)"))
 
 
+def _timestep(rows: list[dict] | None) -> str:
+    """The 2 fs probe against the 1 fs study protocol: the checks where 2 fs changes the glass."""
+    if not rows:
+        return ""
+
+    def one(r: dict) -> str:
+        size = f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}"
+        return (f"{r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} {size} "
+                f"(Welch t {r['welch_t']:+.1f}, {r['seeds_1fs']} vs {r['seeds_2fs']} seeds)")
+
+    off = [one(r) for r in rows if not r["within_tolerance"] and abs(r["welch_t"]) >= 2]
+    return "; a 2 fs timestep " + (f"changes the glass ({', '.join(off)}): the campaign stays at 1 fs" if off
+                                   else "leaves every check inside its tolerance or the seed spread")
+
+
 def _pm(row: dict, column: str, digits: int = 2) -> str:
     mean, sd, n = row[f"{column}_mean"], row[f"{column}_std"], row[f"{column}_count"]
     if mean is None or n == 0:
@@ -175,7 +190,7 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
         m = metrics("05_md_glass_dataset")
         text = (f"**{m['glasses_finished']} glasses, {m['rdfs']} partial RDFs** (dataset v1); "
                 f"{m['checks_passed']} of {m['checks']} structure checks pass")
-        return text + _md_v2(m.get("v2_study"))
+        return text + _md_v2(m.get("v2_study")) + _timestep(m.get("v2_timestep_probe"))
 
     def ae(m):
         goal = "met" if m["mse_validation"] <= p1.AE_VALIDATION_MSE_GOAL else "missed"

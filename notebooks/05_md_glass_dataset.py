@@ -292,6 +292,40 @@ if drift is not None:   # the Nose-Hoover chain's expected excess for the NVE he
 heat.round(1)
 
 # %% [markdown]
+# ### The timestep: 2 fs would halve the campaign's cost; does the glass stay the same?
+#
+# The probe runs repeat the 50 K/ps study protocol at 2 fs (`benchmarks/md_timestep_probe.py`). Only
+# 2 fs runs whose production stays within 5 K of 300 K count (at 2 fs the Nosé–Hoover chain leaves
+# NBS 20–30 K hot, above; a single thermostat with τ = 0.1 ps holds it), against the 1 fs study
+# protocol's seeds. A difference counts when it is larger than the rate study's tolerance *and*
+# than the seed spread (|Welch t| ≥ 2); inside the spread it is not distinguishable.
+
+# %%
+timestep = validation.timestep_comparison(study, probe) if len(study) and len(probe) else pd.DataFrame()
+if len(timestep):
+    fig, axes = plt.subplots(1, len(timestep), figsize=(3.0 * len(timestep), 3.4), layout="constrained")
+    for ax, r in zip(np.atleast_1d(axes), timestep.itertuples()):
+        ax.errorbar([0, 1], [r.mean_1fs, r.mean_2fs], yerr=[r.sd_1fs, r.sd_2fs], fmt="o", capsize=4)
+        ax.set_xticks([0, 1], [f"1 fs\n({r.seeds_1fs} seeds)", f"2 fs\n({r.seeds_2fs} seeds)"])
+        ax.set_xlim(-0.5, 1.5)
+        half = r.tolerance * (r.mean_1fs if r.relative else 1.0)     # the rate study's tolerance around 1 fs
+        ax.axhspan(r.mean_1fs - half, r.mean_1fs + half, color="grey", alpha=0.15, label="tolerance")
+        label = {"density_g_cm3": "density (g/cm³)", "fsdp_per_angstrom": "FSDP (Å⁻¹)", "n4": "N4"}[r.check]
+        ax.set(title=f"{r.glass.removesuffix('-undoped')}: {label.split(' (')[0]}", ylabel=f"{label}, mean ± SD")
+    np.atleast_1d(axes)[0].legend(fontsize=7)
+    run.save_fig(fig, "timestep_probe")
+    for r in timestep.itertuples():
+        size = f"{r.difference:+.1%}" if r.relative else f"{r.difference:+.3f}"
+        verdict = ("outside the tolerance and the seed spread" if not r.within_tolerance and abs(r.welch_t) >= 2
+                   else "inside the seed spread: not distinguishable" if abs(r.welch_t) < 2
+                   else "distinguishable but within the tolerance")
+        print(f"{r.glass} {r.check}: 2 fs {size} (tolerance {r.tolerance:g}, Welch t {r.welch_t:+.1f}) -> {verdict}")
+    keep = (~timestep.within_tolerance & (timestep.welch_t.abs() >= 2)).any()
+    print(f"campaign timestep: {campaign.STUDY_PROTOCOL.timestep_fs:g} fs "
+          f"({'2 fs changes the glass' if keep else '2 fs would do'})")
+    display(timestep.round(4))
+
+# %% [markdown]
 # ### Dataset v2 against experiment, mean ± SD over the replicas
 #
 # Every glass of dataset v2 (`data/md-v2/glasses/`, `glasslib md-campaign-v2 --rate R --commit` once
@@ -343,6 +377,8 @@ run.save_metrics({
                          for col in ("density_g_cm3", "n4", "fsdp_per_angstrom") for stat in ("mean", "std", "count")}}
                      for glass, rate in study_means.index]},
     "v2_glasses": v2.to_dict("records") if len(v2) else [],
+    # 2 fs against the 1 fs study protocol at 50 K/ps (differences relative for density)
+    "v2_timestep_probe": timestep.to_dict("records") if len(timestep) else [],
     # NVE drift (benchmarks/md_energy_drift.py) and the thermostat's production temperature (target 300 K)
     "energy_drift": [] if drift is None else drift.to_dict("records"),
     "production_temperature_K": heat.round(2).to_dict("records")})

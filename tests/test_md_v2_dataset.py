@@ -191,3 +191,37 @@ def test_undoped_v2_glasses_match_experiment():
     assert np.mean([m["structure"]["n4"] for m in nbs]) == pytest.approx(0.6875, abs=0.10)
     assert np.mean([m["structure"]["density_g_cm3"] for m in silica]) == pytest.approx(2.20, rel=0.025)
     assert 1.40 <= np.mean([m["structure"]["fsdp_per_angstrom"] for m in silica]) <= 1.60
+
+
+def test_timestep_comparison_counts_only_2fs_runs_held_at_the_target():
+    """Hand-computed: 1 fs densities 2.20, 2.22 (study) and 2.21 (a __dt1fs__ probe seed), 2 fs
+    at 300 K 2.18 and 2.16 -> -0.04/2.21 = -1.81 %, t = -0.04 / sqrt(1e-4/3 + 2e-4/2) = -3.46;
+    the 2 fs run left at 330 K by its thermostat and the 1 fs barostat probe are not counted."""
+    from glasslib.pcf import validation
+
+    def row(run, dt, rho, temp=300.0):
+        return {"glass": "SiO2-undoped", "run": run, "rate_K_per_ps": 50.0, "timestep_fs": dt,
+                "density_g_cm3": rho, "fsdp_per_angstrom": None, "production_temperature_K": temp}
+    study = pd.DataFrame([row("SiO2-undoped__50Kps__seed1", 1.0, 2.20), row("SiO2-undoped__50Kps__seed2", 1.0, 2.22)])
+    probe = pd.DataFrame([row("SiO2-undoped__50Kps__dt1fs__seed3", 1.0, 2.21),
+                          row("SiO2-undoped__50Kps__npt-below-2000K__seed1", 1.0, 2.28),
+                          row("SiO2-undoped__50Kps__dt2fs__seed1", 2.0, 2.18, 301.0),
+                          row("SiO2-undoped__50Kps__dt2fs__seed2", 2.0, 2.16, 298.0),
+                          row("SiO2-undoped__50Kps__dt2fs__damp0.2ps__seed3", 2.0, 2.50, 330.0)])
+    [r] = validation.timestep_comparison(study, probe).to_dict("records")
+    assert (r["check"], r["seeds_1fs"], r["seeds_2fs"]) == ("density_g_cm3", 3, 2)
+    assert r["difference"] == pytest.approx(-0.0181, abs=1e-4)
+    assert r["welch_t"] == pytest.approx(-3.464, abs=1e-3)
+    assert r["within_tolerance"] is False
+
+
+def test_committed_probes_keep_the_campaign_at_1fs():
+    """The decision notebook 05 records: at 2 fs silica ends lighter than at 1 fs by more than the
+    rate study's 1 % tolerance and by more than twice its standard error over >= 3 seeds each."""
+    from glasslib.pcf import validation
+
+    table = validation.timestep_comparison(validation.study_table(), validation.study_table(campaign.PROBE_DIR))
+    silica = table[(table.glass == "SiO2-undoped") & (table.check == "density_g_cm3")].iloc[0]
+    assert silica.seeds_1fs >= 3 and silica.seeds_2fs >= 3
+    assert silica.difference < -0.01 and silica.welch_t < -2
+    assert campaign.STUDY_PROTOCOL.timestep_fs == 1.0

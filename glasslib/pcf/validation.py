@@ -220,6 +220,40 @@ def choose_rate(table: pd.DataFrame) -> float | None:
     return SLOWEST_RATE
 
 
+TIMESTEP_TEMPERATURE_WINDOW_K = 5.0   # a 2 fs candidate must hold its glass this close to the target
+
+
+def timestep_comparison(study: pd.DataFrame, probe: pd.DataFrame, rate: float = 50.0,
+                        target_K: float = 300.0) -> pd.DataFrame:
+    """May the campaign run at 2 fs? Per undoped glass and rate-study check: the 1 fs study
+    protocol (the study's runs at `rate` and the probe's __dt1fs__ seeds) against the 2 fs probe
+    runs a 2 fs campaign would accept: production within TIMESTEP_TEMPERATURE_WINDOW_K of
+    target_K (a Nose-Hoover chain that leaves NBS 20-30 K hot is another protocol, not another
+    timestep). Columns: mean, SD and seeds of each, the difference (relative for density), the
+    rate study's tolerance, Welch's t (difference over its standard error) and whether the
+    difference is inside both the tolerance (`within_tolerance`) and, |t| < 2, the seed spread."""
+    one = pd.concat([study[study.rate_K_per_ps == rate],
+                     probe[probe.run.str.contains("__dt1fs__", regex=False) & (probe.rate_K_per_ps == rate)]])
+    two = probe[(probe.timestep_fs == 2.0) & (probe.rate_K_per_ps == rate)
+                & ((probe.production_temperature_K - target_K).abs() <= TIMESTEP_TEMPERATURE_WINDOW_K)]
+    rows = []
+    for glass, checks in RATE_CHECKS.items():
+        a, b = one[one.glass == glass], two[two.glass == glass]
+        for col in (c for c in checks if c in one.columns and c in two.columns):
+            x, y = a[col].dropna(), b[col].dropna()
+            if x.empty or y.empty:
+                continue
+            scale = x.mean() if col == "density_g_cm3" else 1.0
+            diff = (y.mean() - x.mean()) / scale
+            se = (x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y)) ** 0.5 / scale if min(len(x), len(y)) > 1 else float("nan")
+            rows.append({"glass": glass, "check": col, "mean_1fs": x.mean(), "sd_1fs": x.std(), "seeds_1fs": len(x),
+                         "mean_2fs": y.mean(), "sd_2fs": y.std(), "seeds_2fs": len(y),
+                         "difference": diff, "relative": col == "density_g_cm3", "tolerance": RATE_TOLERANCE[col],
+                         "welch_t": diff / se if se > 0 else float("nan"),
+                         "within_tolerance": bool(abs(diff) <= RATE_TOLERANCE[col])})
+    return pd.DataFrame(rows)
+
+
 SECOND_PEAK_WINDOW = (2.3, 3.6)      # 1/A, where the fit looks for silica's second S(q) peak
 EXPERIMENT_WINDOWS = {"fsdp_per_angstrom": (1.40, 1.60), "second_peak_per_angstrom": (2.8, 3.1)}
 
