@@ -2,6 +2,7 @@
 campaign's resumability and failure handling."""
 
 import gzip
+import hashlib
 import json
 import time
 from dataclasses import replace
@@ -215,3 +216,21 @@ def test_advanced_run_stops_before_production_and_finishes_from_its_checkpoint(t
     meta = json.loads((root / run.name / "meta.json").read_text())
     assert meta["resumed_stages"] == state["stages_done"] == 12 and meta["rdf_frames"] == 51
     assert not saved.exists()
+
+
+def test_tabulated_pair_terms_run_a_whole_melt_quench(tmp_path):
+    """Protocol.pair_table_points: the input uses the spline table (and still the three-body
+    term), the 5,000 K melt never brings a pair inside the table's 0.5 A inner edge (LAMMPS would
+    stop), the table's SHA-256 is recorded, and a bad table size is refused by name."""
+    from glasslib.pcf import potentials
+
+    with pytest.raises(ValueError, match="pair_table_points=50 must be a whole number >= 100"):
+        replace(SMOKE_PROTOCOL, pair_table_points=50)
+    glass, protocol = Glass("NBS"), replace(SMOKE_PROTOCOL, pair_table_points=2000)
+    meta = run_glass(glass, tmp_path, n_atoms=150, protocol=protocol, seed=4)
+    script = (tmp_path / "in.lammps").read_text()
+    assert "pair_style hybrid/overlay table spline 2000 nb3b/screened" in script and "coul/dsf" not in script
+    written = (tmp_path / potentials.PAIR_TABLE_FILE).read_bytes()
+    assert meta["pair_table_sha256"] == hashlib.sha256(written).hexdigest()
+    assert written.count(b"\nN 2000 RSQ 0.5 8.0\n") == 10          # Si, B, O, Na: 10 pairs
+    assert 1.8 < meta["final_density_g_cm3"] < 3.2

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .compositions import ATOMIC_MASS, AVOGADRO, Glass
-from .potentials import DEFAULT_POTENTIAL, NB3B_FILE, lammps_pair_commands, nb3b_file_text
+from .potentials import (DEFAULT_POTENTIAL, NB3B_FILE, PAIR_TABLE_FILE, lammps_pair_commands, nb3b_file_text,
+                         pair_table_text)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class Protocol:
     # per atom a chain settles at T + tau P / (3 k_B) (validation.nose_hoover_excess_K), a single
     # thermostat (1) at T itself: its friction grows until the heat is removed at the target
     thermostat_chain: int | None = None
+    # the pair terms as one cubic-spline table of this many points (potentials.pair_table_text)
+    # instead of three analytic LAMMPS styles; None: analytic (benchmarks/md_pair_table.py)
+    pair_table_points: int | None = None
 
     def __post_init__(self):
         if self.quench_ensemble not in ("npt", "nvt"):
@@ -68,6 +72,10 @@ class Protocol:
         if self.thermostat_chain is not None and (isinstance(self.thermostat_chain, bool)
                                                   or int(self.thermostat_chain) != self.thermostat_chain):
             raise ValueError(f"protocol thermostat_chain={self.thermostat_chain!r} must be a whole number of links")
+        if self.pair_table_points is not None and (isinstance(self.pair_table_points, bool)
+                                                   or int(self.pair_table_points) != self.pair_table_points
+                                                   or self.pair_table_points < 100):
+            raise ValueError(f"protocol pair_table_points={self.pair_table_points!r} must be a whole number >= 100")
         for name, value in asdict(self).items():
             if name == "quench_ensemble" or value is None:
                 continue
@@ -200,7 +208,7 @@ def lammps_stages(glass: Glass, n_atoms: int, protocol: Protocol, seed: int,
         i = elements.index(el) + 1
         setup.append(f"create_atoms {i} random {counts[el]} {seed + 17 * k + 1} box "
                      f"overlap {p.overlap_angstrom} maxtry 500")
-    setup += lammps_pair_commands(elements, potential, glass.oxides)
+    setup += lammps_pair_commands(elements, potential, glass.oxides, p.pair_table_points)
     setup += _settings(p)
     setup += ["minimize 1.0e-4 1.0e-6 200 2000", "reset_timestep 0",
               f"velocity all create {p.melt_K} {seed} dist gaussian mom yes rot yes"]
@@ -238,7 +246,7 @@ def _resume_commands(glass: Glass, n_atoms: int, protocol: Protocol, potential: 
     elements = list(glass.atom_counts(n_atoms))
     return (["log log.lammps append", "units metal", "atom_style charge", "boundary p p p",
              f"read_data {CHECKPOINT_DATA}"]
-            + lammps_pair_commands(elements, potential, glass.oxides) + _settings(protocol)
+            + lammps_pair_commands(elements, potential, glass.oxides, protocol.pair_table_points) + _settings(protocol)
             + [f"reset_timestep {step}"])
 
 
@@ -270,6 +278,11 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
     three_body = nb3b_file_text(list(counts), potential)
     if three_body:
         (workdir / NB3B_FILE).write_text(three_body)
+    table_sha = None
+    if protocol.pair_table_points is not None:
+        table = pair_table_text(list(counts), protocol.pair_table_points, potential, glass.oxides)
+        (workdir / PAIR_TABLE_FILE).write_text(table)
+        table_sha = hashlib.sha256(table.encode()).hexdigest()
     lammps = load_lammps()
     old = Path.cwd()
     started = time.perf_counter()
@@ -330,6 +343,7 @@ def run_glass(glass: Glass, workdir: str | os.PathLike, n_atoms: int = 1000,
         "resumes": (state["resumes"] + 1) if state else 0,
         "paper_protocol": PAPER_PROTOCOL_NOTE, "seed": seed,
         "lammps_version": int(version), "final_density_g_cm3": float(density),
+        "pair_table_sha256": table_sha,
         "initial_density_g_cm3": glass.density_estimate_g_cm3(),
         "box_lengths_angstrom": [float(hi - lo) for lo, hi in zip(box[0], box[1])],
         "wall_seconds": done_before + time.perf_counter() - started,

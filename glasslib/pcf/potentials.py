@@ -16,6 +16,9 @@ from .. import paths
 
 DEFAULT_POTENTIAL = "bmp2022"
 NB3B_FILE = "potential.nb3b.screened"
+PAIR_TABLE_FILE = "potential.pair.table"
+COULOMB_EV_ANGSTROM = 14.399645     # e^2 / (4 pi eps0) in eV A: LAMMPS's qqr2e in metal units
+TABLE_INNER_ANGSTROM = 0.5          # no pair of a 4,000 K melt comes this close (Coulomb + Morse walls)
 
 
 @lru_cache(maxsize=None)
@@ -87,12 +90,67 @@ def nb3b_file_text(elements: list[str], name: str = DEFAULT_POTENTIAL) -> str | 
     return "\n".join(lines) + "\n"
 
 
+def pair_energy_force(a: str, b: str, r, name: str = DEFAULT_POTENTIAL,
+                      oxides: dict[str, float] | None = None):
+    """Energy (eV) and force -dE/dr (eV/A) of the pair terms between elements a and b at
+    distances r (A): coul/dsf (Fennell-Gezelter damped, shifted force) up to the Coulomb cut-off,
+    Pedone and Buckingham up to the short-range one, as LAMMPS's analytic styles compute them
+    (coul/dsf's per-atom self energy, a constant, is left out: it moves no atom)."""
+    import numpy as np
+    from scipy.special import erfc
+
+    pot = load_potential(name)
+    r = np.asarray(r, dtype=float)
+    alpha, cut = pot["coul_dsf_alpha_per_angstrom"], pot["cutoffs_angstrom"]
+    rc, rs = cut["coulomb"], cut["short_range"]
+    qq = pot["charges_e"][a] * pot["charges_e"][b] * COULOMB_EV_ANGSTROM
+    gauss = 2.0 * alpha / math.sqrt(math.pi)
+    f_shift = erfc(alpha * rc) / rc ** 2 + gauss * math.exp(-(alpha * rc) ** 2) / rc
+    inside = r < rc
+    energy = inside * qq * (erfc(alpha * r) / r - erfc(alpha * rc) / rc + f_shift * (r - rc))
+    force = inside * qq * (erfc(alpha * r) / r ** 2 + gauss * np.exp(-(alpha * r) ** 2) / r - f_shift)
+    short = r < rs
+    ped = _pair_key(pedone_terms(name, oxides), a, b)
+    if ped:
+        x = np.exp(-ped["alpha"] * (r - ped["r0"]))
+        energy = energy + short * (ped["D0"] * (x * x - 2.0 * x) + ped["C0"] / r ** 12)
+        force = force + short * (2.0 * ped["alpha"] * ped["D0"] * (x * x - x) + 12.0 * ped["C0"] / r ** 13)
+    bk = _pair_key(pot.get("buck", {}), a, b)
+    if bk:
+        energy = energy + short * (bk["A"] * np.exp(-r / bk["rho"]) - bk["C"] / r ** 6)
+        force = force + short * (bk["A"] / bk["rho"] * np.exp(-r / bk["rho"]) - 6.0 * bk["C"] / r ** 7)
+    return energy, force
+
+
+def pair_table_text(elements: list[str], points: int, name: str = DEFAULT_POTENTIAL,
+                    oxides: dict[str, float] | None = None) -> str:
+    """A LAMMPS pair_style table file holding every pair term of the set for the elements
+    present, one section <a>_<b> per pair, `points` values evenly spaced in r^2 from
+    TABLE_INNER_ANGSTROM to the Coulomb cut-off (benchmarks/md_pair_table.py measures its force
+    error against the analytic styles and its speed)."""
+    import numpy as np
+
+    pot = load_potential(name)
+    rc = pot["cutoffs_angstrom"]["coulomb"]
+    r = np.sqrt(np.linspace(TABLE_INNER_ANGSTROM ** 2, rc ** 2, points))
+    index = np.arange(1, points + 1)
+    parts = [f"# {pot['id']}: coul/dsf + pedone + buck pair terms, r in A, E in eV, F in eV/A\n"]
+    for i, a in enumerate(elements):
+        for b in elements[i:]:
+            energy, force = pair_energy_force(a, b, r, name, oxides)
+            rows = "\n".join(f"{k} {x:.12g} {e:.12g} {f:.12g}" for k, x, e, f in zip(index, r, energy, force))
+            parts.append(f"\n{a}_{b}\nN {points} RSQ {TABLE_INNER_ANGSTROM} {rc}\n\n{rows}\n")
+    return "".join(parts)
+
+
 def lammps_pair_commands(elements: list[str], name: str = DEFAULT_POTENTIAL,
-                         oxides: dict[str, float] | None = None) -> list[str]:
+                         oxides: dict[str, float] | None = None, table_points: int | None = None) -> list[str]:
     """pair_style/pair_coeff/set-charge commands for LAMMPS atom types 1..n = `elements`.
 
     `oxides` (mol%) evaluates composition-dependent terms. A set with three-body terms reads
-    NB3B_FILE from the working directory (write `nb3b_file_text` there first).
+    NB3B_FILE from the working directory (write `nb3b_file_text` there first). table_points:
+    the pair terms as one cubic-spline table of that many points (PAIR_TABLE_FILE, written by
+    `pair_table_text`) instead of three analytic styles: one pass over the neighbours.
     """
     pot = load_potential(name)
     missing = [el for el in elements if el not in pot["charges_e"]]
@@ -106,6 +164,14 @@ def lammps_pair_commands(elements: list[str], name: str = DEFAULT_POTENTIAL,
     buck = {pair: term for pair, term in pot.get("buck", {}).items()
             if set(pair.split("-")) <= set(elements)}
     three_body = nb3b_file_text(elements, name)
+    if table_points is not None:
+        table = f"table spline {table_points}"
+        cmds = [f"pair_style hybrid/overlay {table} nb3b/screened" if three_body else f"pair_style {table}"]
+        for i, a in enumerate(elements, start=1):
+            for j, b in enumerate(elements[i - 1:], start=i):
+                cmds.append(f"pair_coeff {i} {j}{' table' if three_body else ''} {PAIR_TABLE_FILE} {a}_{b} "
+                            f"{cut['coulomb']}")
+        return cmds + _three_body_and_charges(pot, elements, three_body)
     styles = f"coul/dsf {pot['coul_dsf_alpha_per_angstrom']} {cut['coulomb']} pedone {cut['short_range']}"
     if buck:
         styles += f" buck {cut['short_range']}"
@@ -125,6 +191,11 @@ def lammps_pair_commands(elements: list[str], name: str = DEFAULT_POTENTIAL,
                 bk = _pair_key(buck, a, b)
                 cmds.append(f"pair_coeff {i} {j} buck {bk['A']} {bk['rho']} {bk['C']}" if bk
                             else f"pair_coeff {i} {j} buck 0.0 1.0 0.0")
+    return cmds + _three_body_and_charges(pot, elements, three_body)
+
+
+def _three_body_and_charges(pot: dict, elements: list[str], three_body: str | None) -> list[str]:
+    cmds = []
     if three_body:
         active = {line.split()[0] for line in three_body.splitlines()[1:]}
         cmds.append(f"pair_coeff * * nb3b/screened {NB3B_FILE} "

@@ -1,0 +1,133 @@
+"""The pair terms as one spline table: how exact, how much faster? (issue: MD glasses, speed levers)
+
+    python benchmarks/md_pair_table.py [--points 2000 5000 10000] [--steps 500] [--repeats 3]
+
+BMP's pair terms run in LAMMPS as three analytic styles overlaid (coul/dsf, pedone, buck), three
+passes over the neighbours with an erfc and two exponentials per pair. `potentials.pair_table_text`
+writes their sum as one `pair_style table spline` file (`Protocol.pair_table_points`). On stored
+glasses (the study's undoped 50 K/ps glasses, and dataset v1's 10 % BaO, ZnO and TiO2 glasses for
+the dopants' pairs) this prints the table's force error against the analytic styles (RMS over
+atoms relative to the RMS force, and the largest component error), the potential-energy
+difference per atom (LAMMPS's coul/dsf adds a per-atom self energy, a constant for a glass that
+moves no atom and that the table leaves out; tests/test_potentials.py pins it down on two ions),
+and simulated ps per hour per core at 300 K, analytic and table runs
+interleaved so host drift hits both alike.
+Writes benchmarks/results/md_pair_table.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from glasslib import paths
+from glasslib.pcf import md, potentials
+from glasslib.pcf.compositions import Glass
+
+GLASSES = {  # name -> stored glass whose last frame is used (positions only)
+    "SiO2-undoped": paths.DATA / "md-v2" / "quench-study" / "SiO2-undoped__50Kps__seed1",
+    "NBS-undoped": paths.DATA / "md-v2" / "quench-study" / "NBS-undoped__50Kps__seed1",
+    "NBS-BaO-10": paths.DATA / "md" / "glasses" / "NBS-BaO-10",
+    "NBS-ZnO-10": paths.DATA / "md" / "glasses" / "NBS-ZnO-10",
+    "SiO2-TiO2-10": paths.DATA / "md" / "glasses" / "SiO2-TiO2-10",
+}
+RESULTS = paths.ROOT / "benchmarks" / "results" / "md_pair_table.json"
+
+
+def glass_of(name: str) -> Glass:
+    parts = name.split("-")
+    return Glass(parts[0]) if parts[1] == "undoped" else Glass(parts[0], parts[1], float(parts[2]))
+
+
+def open_glass(folder: Path, glass: Glass, points: int | None, workdir: Path):
+    """A LAMMPS instance on the glass's final frame with the analytic (points None) or tabulated pair terms."""
+    elements = list(glass.atom_counts(1000))
+    (workdir / "final.data").write_bytes(gzip.open(folder / "final.data.gz").read())
+    three_body = potentials.nb3b_file_text(elements)
+    if three_body:
+        (workdir / potentials.NB3B_FILE).write_text(three_body)
+    if points:
+        (workdir / potentials.PAIR_TABLE_FILE).write_text(
+            potentials.pair_table_text(elements, points, oxides=glass.oxides))
+    lmp = md.load_lammps().lammps(cmdargs=["-nocite", "-log", "none", "-screen", "none"])
+    for cmd in (["units metal", "atom_style charge", "boundary p p p", "read_data final.data"]
+                + potentials.lammps_pair_commands(elements, oxides=glass.oxides, table_points=points)
+                + ["neighbor 1.0 bin", "neigh_modify every 1 delay 0 check yes", "timestep 0.001",
+                   "velocity all create 300 7 dist gaussian mom yes", "fix nve all nve", "run 0"]):
+        lmp.command(cmd)
+    return lmp
+
+
+def forces(lmp) -> tuple[np.ndarray, np.ndarray, float]:
+    n = lmp.get_natoms()
+    ids = np.array(lmp.numpy.extract_atom("id")[:n])
+    order = np.argsort(ids)
+    return (np.array(lmp.numpy.extract_atom("f")[:n])[order], np.array(lmp.numpy.extract_atom("q")[:n])[order],
+            float(lmp.get_thermo("pe")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, nargs="*", default=[2000, 5000, 10000])
+    parser.add_argument("--steps", type=int, default=500, help="NVE steps per timing")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved timings per variant")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.getcwd()
+        os.chdir(tmp)
+        try:
+            for name, folder in GLASSES.items():
+                glass = glass_of(name)
+                lmp = open_glass(folder, glass, None, Path(tmp))
+                f_ref, charges, e_ref = forces(lmp)
+                lmp.close()
+                rms = float(np.sqrt((f_ref ** 2).sum(axis=1).mean()))
+                for points in args.points:
+                    lmp = open_glass(folder, glass, points, Path(tmp))
+                    f, _, e = forces(lmp)
+                    lmp.close()
+                    rows.append({"glass": name, "points": points,
+                                 "force_rms_error_relative": float(np.sqrt(((f - f_ref) ** 2).sum(axis=1).mean()) / rms),
+                                 "force_max_error_eV_per_A": float(np.abs(f - f_ref).max()),
+                                 "energy_difference_eV_per_atom": (e_ref - e) / len(charges)})
+                    print(rows[-1], flush=True)
+            speed = []
+            for name in ("SiO2-undoped", "NBS-undoped"):
+                glass = glass_of(name)
+                for _ in range(args.repeats):
+                    for points in (None, *args.points):
+                        lmp = open_glass(GLASSES[name], glass, points, Path(tmp))
+                        start = time.perf_counter()
+                        lmp.command(f"run {args.steps}")
+                        seconds = time.perf_counter() - start
+                        lmp.close()
+                        speed.append({"glass": name, "points": points, "ps_per_hour": args.steps / 1000 / seconds * 3600})
+            summary = []
+            for name in ("SiO2-undoped", "NBS-undoped"):
+                base = np.array([s["ps_per_hour"] for s in speed if s["glass"] == name and s["points"] is None])
+                for points in args.points:
+                    here = np.array([s["ps_per_hour"] for s in speed if s["glass"] == name and s["points"] == points])
+                    ratios = here / base          # paired: each table run against the analytic run just before it
+                    summary.append({"glass": name, "points": points, "analytic_ps_per_hour": float(base.mean()),
+                                    "table_ps_per_hour": float(here.mean()), "speedup_median": float(np.median(ratios)),
+                                    "speedup_min": float(ratios.min()), "speedup_max": float(ratios.max())})
+                    print(summary[-1], flush=True)
+        finally:
+            os.chdir(old)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"accuracy": rows, "speed": summary, "steps": args.steps,
+                                   "repeats": args.repeats, "cpu": os.uname().machine,
+                                   "note": "one core; analytic and table runs interleaved"}, indent=1))
+    print(f"wrote {RESULTS.relative_to(paths.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
