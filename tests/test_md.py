@@ -101,7 +101,9 @@ def test_v2_protocol_starts_the_barostat_per_base_glass():
         assert run.protocol.npt_from_K == expected, name
         assert run.protocol.hot_rate_K_per_ps == (None if expected is None else 50.0), name   # at 20 K/ps
         assert run.protocol.quench_rate_K_per_ps == 20 and run.protocol.quench_ensemble == "npt"
+        assert run.protocol.pair_table_points == 5000, name         # the campaign runs the tabulated pair terms
     study = campaign.quench_study_runs(rates=[5], seeds=[3])
+    assert {r.protocol.pair_table_points for r in study} == {None}   # the study the analytic ones
     assert {(r.name, r.protocol.npt_from_K) for r in study} == {("SiO2-undoped__5Kps__seed3", None),
                                                                  ("NBS-undoped__5Kps__seed3", 2000.0)}
     slow_nbs = next(r.protocol for r in study if r.name.startswith("NBS"))

@@ -209,7 +209,7 @@ def test_timestep_comparison_counts_only_2fs_runs_held_at_the_target():
                           row("SiO2-undoped__50Kps__dt2fs__seed2", 2.0, 2.16, 298.0),
                           row("SiO2-undoped__50Kps__dt2fs__damp0.2ps__seed3", 2.0, 2.50, 330.0)])
     [r] = validation.timestep_comparison(study, probe).to_dict("records")
-    assert (r["check"], r["seeds_1fs"], r["seeds_2fs"]) == ("density_g_cm3", 3, 2)
+    assert (r["check"], r["seeds_reference"], r["seeds_candidate"]) == ("density_g_cm3", 3, 2)
     assert r["difference"] == pytest.approx(-0.0181, abs=1e-4)
     assert r["welch_t"] == pytest.approx(-3.464, abs=1e-3)
     assert r["within_tolerance"] is False
@@ -222,6 +222,6 @@ def test_committed_probes_keep_the_campaign_at_1fs():
 
     table = validation.timestep_comparison(validation.study_table(), validation.study_table(campaign.PROBE_DIR))
     silica = table[(table.glass == "SiO2-undoped") & (table.check == "density_g_cm3")].iloc[0]
-    assert silica.seeds_1fs >= 3 and silica.seeds_2fs >= 3
+    assert silica.seeds_reference >= 3 and silica.seeds_candidate >= 3
     assert silica.difference < -0.01 and silica.welch_t < -2
     assert campaign.STUDY_PROTOCOL.timestep_fs == 1.0

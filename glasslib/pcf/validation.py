@@ -223,35 +223,53 @@ def choose_rate(table: pd.DataFrame) -> float | None:
 TIMESTEP_TEMPERATURE_WINDOW_K = 5.0   # a 2 fs candidate must hold its glass this close to the target
 
 
-def timestep_comparison(study: pd.DataFrame, probe: pd.DataFrame, rate: float = 50.0,
-                        target_K: float = 300.0) -> pd.DataFrame:
-    """May the campaign run at 2 fs? Per undoped glass and rate-study check: the 1 fs study
-    protocol (the study's runs at `rate` and the probe's __dt1fs__ seeds) against the 2 fs probe
-    runs a 2 fs campaign would accept: production within TIMESTEP_TEMPERATURE_WINDOW_K of
-    target_K (a Nose-Hoover chain that leaves NBS 20-30 K hot is another protocol, not another
-    timestep). Columns: mean, SD and seeds of each, the difference (relative for density), the
-    rate study's tolerance, Welch's t (difference over its standard error) and whether the
-    difference is inside both the tolerance (`within_tolerance`) and, |t| < 2, the seed spread."""
-    one = pd.concat([study[study.rate_K_per_ps == rate],
-                     probe[probe.run.str.contains("__dt1fs__", regex=False) & (probe.rate_K_per_ps == rate)]])
-    two = probe[(probe.timestep_fs == 2.0) & (probe.rate_K_per_ps == rate)
-                & ((probe.production_temperature_K - target_K).abs() <= TIMESTEP_TEMPERATURE_WINDOW_K)]
+def _study_protocol_runs(study: pd.DataFrame, probe: pd.DataFrame, rate: float) -> pd.DataFrame:
+    """The 1 fs, analytic study protocol at `rate`: the study's runs and the probe's __dt1fs__ seeds."""
+    analytic = ~probe.run.str.contains("__table", regex=False)
+    return pd.concat([study[study.rate_K_per_ps == rate],
+                      probe[probe.run.str.contains("__dt1fs__", regex=False) & analytic & (probe.rate_K_per_ps == rate)]])
+
+
+def protocol_comparison(reference: pd.DataFrame, candidate: pd.DataFrame) -> pd.DataFrame:
+    """Per undoped glass and rate-study check, a candidate protocol's runs against the reference
+    runs: mean, SD and seeds of each, the difference (relative for density), the rate study's
+    tolerance, Welch's t (difference over its standard error) and whether the difference is
+    within the tolerance. |t| < 2 is inside the seed spread: not distinguishable."""
     rows = []
     for glass, checks in RATE_CHECKS.items():
-        a, b = one[one.glass == glass], two[two.glass == glass]
-        for col in (c for c in checks if c in one.columns and c in two.columns):
+        a, b = reference[reference.glass == glass], candidate[candidate.glass == glass]
+        for col in (c for c in checks if c in reference.columns and c in candidate.columns):
             x, y = a[col].dropna(), b[col].dropna()
             if x.empty or y.empty:
                 continue
             scale = x.mean() if col == "density_g_cm3" else 1.0
             diff = (y.mean() - x.mean()) / scale
             se = (x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y)) ** 0.5 / scale if min(len(x), len(y)) > 1 else float("nan")
-            rows.append({"glass": glass, "check": col, "mean_1fs": x.mean(), "sd_1fs": x.std(), "seeds_1fs": len(x),
-                         "mean_2fs": y.mean(), "sd_2fs": y.std(), "seeds_2fs": len(y),
+            rows.append({"glass": glass, "check": col, "mean_reference": x.mean(), "sd_reference": x.std(), "seeds_reference": len(x),
+                         "mean_candidate": y.mean(), "sd_candidate": y.std(), "seeds_candidate": len(y),
                          "difference": diff, "relative": col == "density_g_cm3", "tolerance": RATE_TOLERANCE[col],
                          "welch_t": diff / se if se > 0 else float("nan"),
                          "within_tolerance": bool(abs(diff) <= RATE_TOLERANCE[col])})
     return pd.DataFrame(rows)
+
+
+def timestep_comparison(study: pd.DataFrame, probe: pd.DataFrame, rate: float = 50.0,
+                        target_K: float = 300.0) -> pd.DataFrame:
+    """May the campaign run at 2 fs? protocol_comparison of the 1 fs study protocol (the study's
+    runs at `rate` and the probe's __dt1fs__ seeds) and the 2 fs probe runs a 2 fs campaign
+    would accept: production within TIMESTEP_TEMPERATURE_WINDOW_K of target_K (a Nose-Hoover
+    chain that leaves NBS 20-30 K hot is another protocol, not another timestep): 1 fs is the
+    reference, 2 fs the candidate."""
+    two = probe[(probe.timestep_fs == 2.0) & (probe.rate_K_per_ps == rate) & ~probe.run.str.contains("__table", regex=False)
+                & ((probe.production_temperature_K - target_K).abs() <= TIMESTEP_TEMPERATURE_WINDOW_K)]
+    return protocol_comparison(_study_protocol_runs(study, probe, rate), two)
+
+
+def table_comparison(study: pd.DataFrame, probe: pd.DataFrame, points: int = 5000, rate: float = 50.0) -> pd.DataFrame:
+    """The same glasses with the pair terms as a spline table (probe runs named __table<points>)
+    (the candidate) against the analytic 1 fs study protocol (the reference): protocol_comparison."""
+    table = probe[probe.run.str.contains(f"__table{points}__", regex=False) & (probe.rate_K_per_ps == rate)]
+    return protocol_comparison(_study_protocol_runs(study, probe, rate), table)
 
 
 SECOND_PEAK_WINDOW = (2.3, 3.6)      # 1/A, where the fit looks for silica's second S(q) peak
