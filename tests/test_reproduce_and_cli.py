@@ -58,6 +58,9 @@ def test_cli_reproduce_error_exit_code(capsys):
     (["tg-study", "--workers", "0"], "--workers 0 must be at least 1"),
     (["tg-study", "--shard", "2/2"], "--shard '2/2' must be I/N with 0 <= I < N"),
     (["tg-study", "--shard", "half"], "--shard 'half' must be I/N"),
+    (["md-advance", "--workers", "0"], "--workers 0 must be at least 1"),
+    (["md-advance", "--workers", "4", "--rate", "50"], "quench rate 50 K/ps is faster than the 20 K/ps"),
+    (["md-campaign-v2", "--rate", "50"], "quench rate 50 K/ps is faster than the 20 K/ps"),
 ])
 def test_cli_bad_input(argv, message, capsys):
     assert cli.main(argv) == 2
