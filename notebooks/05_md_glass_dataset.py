@@ -321,7 +321,8 @@ if levers:
             ax.errorbar([0, 1], [r.mean_reference, r.mean_candidate], yerr=[r.sd_reference, r.sd_candidate],
                         fmt="o", capsize=4)
             short = {"2 fs timestep": "2 fs", "5,000-point pair table": "1 fs table"}[lever]
-            ax.set_xticks([0, 1], [f"1 fs analytic\n({r.seeds_reference} seeds)", f"{short}\n({r.seeds_candidate} seeds)"])
+            seeds = [f"{n} seed{'s' if n > 1 else ''}" for n in (r.seeds_reference, r.seeds_candidate)]
+            ax.set_xticks([0, 1], [f"1 fs analytic\n({seeds[0]})", f"{short}\n({seeds[1]})"])
             ax.set_xlim(-0.5, 1.5)
             half = r.tolerance * (r.mean_reference if r.relative else 1.0)   # the rate study's tolerance
             ax.axhspan(r.mean_reference - half, r.mean_reference + half, color="grey", alpha=0.15, label="tolerance")

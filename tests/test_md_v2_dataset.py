@@ -213,6 +213,11 @@ def test_timestep_comparison_counts_only_2fs_runs_held_at_the_target():
     assert r["difference"] == pytest.approx(-0.0181, abs=1e-4)
     assert r["welch_t"] == pytest.approx(-3.464, abs=1e-3)
     assert r["within_tolerance"] is False
+    # one candidate seed: the reference's SD stands for its spread, t = -0.03 / (0.01 sqrt(1/3 + 1)) = -2.60
+    reference = pd.DataFrame([row(f"ref{k}", 1.0, rho) for k, rho in enumerate((2.20, 2.22, 2.21))])
+    [one] = validation.protocol_comparison(reference, pd.DataFrame([row("new", 1.0, 2.18)])).to_dict("records")
+    assert (one["seeds_reference"], one["seeds_candidate"]) == (3, 1)
+    assert one["welch_t"] == pytest.approx(-0.0300 / 0.011547, abs=1e-3)
 
 
 def test_committed_probes_keep_the_campaign_at_1fs():

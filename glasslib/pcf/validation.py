@@ -234,7 +234,8 @@ def protocol_comparison(reference: pd.DataFrame, candidate: pd.DataFrame) -> pd.
     """Per undoped glass and rate-study check, a candidate protocol's runs against the reference
     runs: mean, SD and seeds of each, the difference (relative for density), the rate study's
     tolerance, Welch's t (difference over its standard error) and whether the difference is
-    within the tolerance. |t| < 2 is inside the seed spread: not distinguishable."""
+    within the tolerance. |t| < 2 is inside the seed spread: not distinguishable. With a single
+    candidate seed, the reference's SD stands for the candidate's too."""
     rows = []
     for glass, checks in RATE_CHECKS.items():
         a, b = reference[reference.glass == glass], candidate[candidate.glass == glass]
@@ -244,7 +245,12 @@ def protocol_comparison(reference: pd.DataFrame, candidate: pd.DataFrame) -> pd.
                 continue
             scale = x.mean() if col == "density_g_cm3" else 1.0
             diff = (y.mean() - x.mean()) / scale
-            se = (x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y)) ** 0.5 / scale if min(len(x), len(y)) > 1 else float("nan")
+            if min(len(x), len(y)) > 1:
+                se = (x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y)) ** 0.5 / scale
+            elif len(x) > 1:       # one candidate seed: its spread taken as the reference's
+                se = x.std() * (1.0 / len(x) + 1.0) ** 0.5 / scale
+            else:
+                se = float("nan")
             rows.append({"glass": glass, "check": col, "mean_reference": x.mean(), "sd_reference": x.std(), "seeds_reference": len(x),
                          "mean_candidate": y.mean(), "sd_candidate": y.std(), "seeds_candidate": len(y),
                          "difference": diff, "relative": col == "density_g_cm3", "tolerance": RATE_TOLERANCE[col],
