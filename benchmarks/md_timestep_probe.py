@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-import pandas as pd
 
 from glasslib.pcf import campaign, validation
 from glasslib.pcf.compositions import Glass
@@ -64,10 +63,9 @@ def main() -> None:
     study = validation.study_table()
     probe = validation.study_table(campaign.PROBE_DIR)
     name = Glass(args.glass).name
-    one = study[(study.glass == name) & (study.rate_K_per_ps == RATE)]
-    # the 1 fs probe seeds of the study protocol too (not the barostat probes, also at 1 fs)
-    one = pd.concat([one, probe[(probe.glass == name) & probe.run.str.contains("__dt1fs__", regex=False)
-                                & ~probe.run.str.contains("__table", regex=False)]])
+    # the 1 fs analytic study protocol: the study's runs and the probe's __dt1fs__ seeds
+    one = validation.study_protocol_runs(study, probe, RATE)
+    one = one[one.glass == name]
     two = probe[(probe.glass == name) & (probe.timestep_fs == 2.0) & ~probe.run.str.contains("__table", regex=False)]
     groups = {"1 fs (study and 1 fs probes)": one}
     for points, runs in probe[(probe.glass == name) & probe.run.str.contains("__table", regex=False)].groupby(

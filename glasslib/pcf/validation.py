@@ -223,7 +223,7 @@ def choose_rate(table: pd.DataFrame) -> float | None:
 TIMESTEP_TEMPERATURE_WINDOW_K = 5.0   # a 2 fs candidate must hold its glass this close to the target
 
 
-def _study_protocol_runs(study: pd.DataFrame, probe: pd.DataFrame, rate: float) -> pd.DataFrame:
+def study_protocol_runs(study: pd.DataFrame, probe: pd.DataFrame, rate: float) -> pd.DataFrame:
     """The 1 fs, analytic study protocol at `rate`: the study's runs and the probe's __dt1fs__ seeds."""
     analytic = ~probe.run.str.contains("__table", regex=False)
     return pd.concat([study[study.rate_K_per_ps == rate],
@@ -268,14 +268,14 @@ def timestep_comparison(study: pd.DataFrame, probe: pd.DataFrame, rate: float = 
     reference, 2 fs the candidate."""
     two = probe[(probe.timestep_fs == 2.0) & (probe.rate_K_per_ps == rate) & ~probe.run.str.contains("__table", regex=False)
                 & ((probe.production_temperature_K - target_K).abs() <= TIMESTEP_TEMPERATURE_WINDOW_K)]
-    return protocol_comparison(_study_protocol_runs(study, probe, rate), two)
+    return protocol_comparison(study_protocol_runs(study, probe, rate), two)
 
 
 def table_comparison(study: pd.DataFrame, probe: pd.DataFrame, points: int = 5000, rate: float = 50.0) -> pd.DataFrame:
     """The same glasses with the pair terms as a spline table (probe runs named __table<points>)
     (the candidate) against the analytic 1 fs study protocol (the reference): protocol_comparison."""
     table = probe[probe.run.str.contains(f"__table{points}__", regex=False) & (probe.rate_K_per_ps == rate)]
-    return protocol_comparison(_study_protocol_runs(study, probe, rate), table)
+    return protocol_comparison(study_protocol_runs(study, probe, rate), table)
 
 
 SECOND_PEAK_WINDOW = (2.3, 3.6)      # 1/A, where the fit looks for silica's second S(q) peak
