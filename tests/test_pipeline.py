@@ -154,3 +154,43 @@ def test_replicate_oracle_predicts_each_seed_from_the_others():
     assert 0 < si_o.peak_position_error_A.drop("SiO2-none-0__seed2").min()
     assert si_o.peak_position_error_A.max() <= 0.125 and si_o.peak_position_error_A["SiO2-none-0__seed2"] < 0.01
     assert evaluation.replicate_oracle(dataset.load_rdf_dataset(table)).empty
+
+
+def _noisy_replicas(k: int, sigma: float, n_glasses: int = 6, seed: int = 0):
+    """k replicas of n glasses' one 64x64 image each: a shared smooth image plus independent
+    Gaussian pixel noise of SD sigma (the seed-to-seed scatter of an MD curve)."""
+    rng = np.random.default_rng(seed)
+    rows, images = [], []
+    for g in range(n_glasses):
+        clean = 0.3 + 0.2 * np.sin(np.linspace(0, 3, 64))[None, :] * np.ones((64, 1)) + 0.02 * g
+        for s in range(k):
+            rows.append({"glass": f"SiO2-ZnO-{g + 1}__seed{s + 1}", "base": "SiO2", "dopant": "ZnO",
+                         "mol_percent": g + 1.0, "pair": "Si-O", "rate": 20.0})
+            images.append(clean + rng.normal(0, sigma, (64, 64)))
+    n = len(rows)
+    return dataset.RDFDataset(pd.DataFrame(rows), np.arange(3), np.zeros((n, 3)), np.stack(images), np.zeros((n, 58)))
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_noise_floor_is_the_replica_variance_not_the_oracle_error(k):
+    """Predicting a replica from the mean of the other k-1 costs sigma^2 k/(k-1) per pixel; a
+    perfect model of the glass's mean would make sigma^2, which is what the floor reports."""
+    sigma = 0.05
+    data = _noisy_replicas(k, sigma)
+    oracle = evaluation.replicate_oracle(data)
+    assert len(oracle) == 6 * k and (oracle.replicas == k).all()
+    assert oracle.image_mse.mean() == pytest.approx(sigma ** 2 * k / (k - 1), rel=0.03)
+    floor = evaluation.noise_floor(oracle)
+    assert list(floor.index) == ["base", "all"]      # Si-O in a ZnO glass: a base-glass pair
+    assert floor.loc["all", "image_mse_mean"] == pytest.approx(sigma ** 2, rel=0.03)
+    assert floor.loc["all", "curves"] == 6 * k and floor.loc["all", "replicas"] == k
+
+
+def test_replicate_oracle_matches_further_columns_and_names_a_missing_one():
+    data = _noisy_replicas(2, 0.05)
+    data.rows.loc[data.rows.glass.str.endswith("seed2"), "rate"] = 10.0   # seeds now differ in rate
+    assert evaluation.replicate_oracle(data).replicas.eq(2).all()
+    assert evaluation.replicate_oracle(data, by=("rate",)).empty
+    assert evaluation.noise_floor(evaluation.replicate_oracle(data, by=("rate",))).empty
+    with pytest.raises(ValueError, match="'quench'.*columns are glass, base"):
+        evaluation.replicate_oracle(data, by=("quench",))

@@ -23,6 +23,8 @@ import pandas as pd
 
 from .. import __version__, paths, vcs
 from . import structure
+from .dataset import RDFDataset, load_rdf_dataset
+from .evaluation import replicate_oracle
 from .compositions import ATOMIC_MASS, Glass, campaign_grid
 from .md import CHECKPOINT_DATA, CHECKPOINT_STATE, Protocol, run_glass
 from .potentials import DEFAULT_POTENTIAL, NB3B_FILE
@@ -407,14 +409,14 @@ def load_glasses(root: str | os.PathLike = GLASSES_DIR) -> list[dict]:
             for d in sorted(root.iterdir()) if (d / "meta.json").exists()] if root.exists() else []
 
 
-def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None = None) -> pd.DataFrame:
-    """Long table (glass, base, dopant, mol_percent, pair, r_angstrom, g) of every finished glass,
-    with first_shell_pairs (pairs within 5 Å over the production frames) where the runs counted them."""
+def rdf_table(root: str | os.PathLike = GLASSES_DIR) -> pd.DataFrame:
+    """Long table (glass, base, dopant, mol_percent, pair, r_angstrom, g) of every finished glass
+    under `root`, with first_shell_pairs (pairs within 5 Å over the production frames) where the
+    runs counted them. `glass` is the run's own name (replicas and study runs carry one)."""
     root = Path(root)
-    target = Path(target) if target else root.parent / "rdf_table.csv.gz"
     frames = []
     for meta in load_glasses(root):
-        name = meta.get("name") or meta["glass"]          # replicas and study runs carry their own
+        name = meta.get("name") or meta["glass"]
         rdf = pd.read_csv(root / name / "rdf.csv.gz")
         long = rdf.melt(id_vars="r_angstrom", var_name="pair", value_name="g")
         if "first_shell_pairs" in meta:              # dataset v2: the pairs behind each curve
@@ -424,13 +426,53 @@ def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None =
         long.insert(0, "base", meta["base"])
         long.insert(0, "glass", name)
         frames.append(long)
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["glass", "base", "dopant", "mol_percent", "pair", "r_angstrom", "g"])
+
+
+def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None = None) -> pd.DataFrame:
+    """`rdf_table(root)` written (gzipped CSV, atomically) to `target`, by default beside `root`."""
+    root = Path(root)
+    target = Path(target) if target else root.parent / "rdf_table.csv.gz"
+    table = rdf_table(root)
     tmp = target.with_suffix(".tmp")
     table.to_csv(tmp, index=False, float_format="%.5g", compression="gzip")
     os.replace(tmp, target)
     return table
 
 
+def study_dataset(root: str | os.PathLike = STUDY_DIR) -> RDFDataset | None:
+    """The quench-rate study's finished runs as an RDFDataset (curves, images, fingerprints) with
+    each run's quench rate in `rows["rate_K_per_ps"]`: two seeds of both undoped glasses per rate,
+    the replicas behind the provisional MD noise floor (evaluation.noise_floor) until dataset v2's
+    replicas are complete."""
+    rates = {m["name"]: float(m["protocol"]["quench_rate_K_per_ps"]) for m in load_glasses(root)}
+    data = load_rdf_dataset(rdf_table(root), min_pairs=None) if rates else None
+    if data is not None:
+        data.rows["rate_K_per_ps"] = data.rows["glass"].map(rates)
+    return data
+
+
 def _git_commit(root: Path, message: str, tries: int = 5) -> None:
     vcs.commit_paths([root.parent], message, tries)
+
+
+def md_replicas() -> tuple[str, pd.DataFrame]:
+    """Where the MD noise floor comes from, and its replicate-oracle table
+    (evaluation.replicate_oracle; evaluation.noise_floor summarises it): dataset v2's replicas
+    once every replica glass (V2_REPLICA_GLASSES) has two finished seeds, else the quench-rate
+    study's runs (both undoped glasses, two seeds per rate, matched by rate). Same size (1,000 atoms) and production
+    (20 ps, 100 frames) as both datasets' glasses. ("none", empty table) without replicas."""
+    v2 = rdf_table(V2_GLASSES)
+    seeds = v2.drop_duplicates("glass").glass.str.replace(r"__seed\d+$", "", regex=True).value_counts()
+    if len(v2) and all(seeds.get(name, 0) >= 2 for name in V2_REPLICA_GLASSES):
+        oracle = replicate_oracle(load_rdf_dataset(v2))
+        return (f"dataset v2: {oracle.glass.nunique()} runs, {len(V2_REPLICA_GLASSES)} glasses with "
+                f"{int(seeds[list(V2_REPLICA_GLASSES)].min())} or more seeds"), oracle
+    study = study_dataset()
+    oracle = replicate_oracle(study, by=("rate_K_per_ps",)) if study is not None else pd.DataFrame()
+    if oracle.empty:
+        return "none", oracle
+    rates = sorted(oracle.rate_K_per_ps.unique(), reverse=True)
+    return (f"quench-rate study: {oracle.glass.nunique()} runs of the two undoped glasses "
+            f"(seeds 1 and 2 at {', '.join(f'{r:g}' for r in rates)} K/ps)"), oracle

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .dataset import RDFDataset
+from .dataset import RDFDataset, pair_kinds
 from .images import image_to_rdf
 from .rdf import first_peak
 
@@ -53,14 +53,21 @@ def nearest_composition_images(train: RDFDataset, test: RDFDataset) -> np.ndarra
 REPLICA_KEYS = ["base", "dopant", "mol_percent", "pair"]
 
 
-def replicate_oracle(ds: RDFDataset) -> pd.DataFrame:
+def replicate_oracle(ds: RDFDataset, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The MD noise floor: every curve whose composition and pair were also simulated with other
     seeds, predicted by the mean image of those other seeds (leave one seed out). No model that
     learns from the other seeds can expect to do much better on a fresh seed, so its errors
     (image MSE, first-peak errors; `curve_errors`'s columns) stand beside the models' errors.
-    Curves without a replica are left out; an empty table when the dataset has no replicas."""
+    `by` names further columns of ds.rows that must match too (e.g. the quench rate of the
+    study's runs). Curves without a replica are left out; an empty table when the dataset has
+    no replicas."""
+    keys = [*REPLICA_KEYS, *by]
+    missing = [k for k in keys if k not in ds.rows]
+    if missing:
+        raise ValueError(f"by={list(by)!r}: no column {missing[0]!r} in the dataset's rows; "
+                         f"columns are {', '.join(map(str, ds.rows.columns))}")
     rows = ds.rows.reset_index(drop=True)
-    groups = rows.groupby(REPLICA_KEYS, sort=False).indices
+    groups = rows.groupby(keys, sort=False).indices
     index, predicted = [], []
     for members in groups.values():
         if len(members) < 2:
@@ -70,9 +77,41 @@ def replicate_oracle(ds: RDFDataset) -> pd.DataFrame:
             index.append(i)
             predicted.append(ds.images[others].mean(axis=0))
     if not index:
-        return pd.DataFrame(columns=["glass", *REPLICA_KEYS, "replicas", "image_mse",
+        return pd.DataFrame(columns=["glass", *keys, "replicas", "image_mse",
                                      "peak_position_error_A", "peak_height_error", "peak_height_true"])
     errors = curve_errors(ds.images[index], np.stack(predicted))
-    out = rows.loc[index, ["glass", *REPLICA_KEYS]].reset_index(drop=True)
-    out.insert(len(out.columns), "replicas", [len(groups[tuple(k)]) for k in out[REPLICA_KEYS].itertuples(index=False)])
+    out = rows.loc[index, ["glass", *keys]].reset_index(drop=True)
+    out.insert(len(out.columns), "replicas", [len(groups[tuple(k)]) for k in out[keys].itertuples(index=False)])
     return pd.concat([out, errors], axis=1)
+
+
+FLOOR_COLUMNS = ("image_mse", "peak_position_error_A", "peak_height_error")
+
+
+def noise_floor(oracle: pd.DataFrame) -> pd.DataFrame:
+    """The MD noise floor by kind of pair (dataset.pair_kinds) and over all curves, from a
+    `replicate_oracle` table: what a perfect model (one that knows each glass's average over
+    infinitely many seeds) would score against one fresh MD replica.
+
+    With k replicas the oracle predicts each from the mean of the other k - 1, whose own noise
+    adds to the target's: its expected squared error is k/(k-1) times the replica variance. So
+    image MSEs are scaled by (k-1)/k and the first-peak errors (absolute differences) by the
+    square root of it. Columns: curves, replicas (median k), mean and median image MSE, median
+    first-peak position and height errors; an empty table for an empty oracle."""
+    if oracle.empty:
+        return pd.DataFrame(columns=["curves", "replicas", "image_mse_mean", "image_mse_median",
+                                     "peak_position_error_A_median", "peak_height_error_median"])
+    k = oracle["replicas"].astype(float)
+    scaled = pd.DataFrame({"image_mse": oracle["image_mse"] * (k - 1) / k,
+                           "peak_position_error_A": oracle["peak_position_error_A"] * np.sqrt((k - 1) / k),
+                           "peak_height_error": oracle["peak_height_error"] * np.sqrt((k - 1) / k),
+                           "replicas": k})
+    kinds = pair_kinds(oracle)
+    out = {}
+    for kind, part in [*scaled.groupby(kinds, sort=True), ("all", scaled)]:
+        out[kind] = {"curves": len(part), "replicas": float(part["replicas"].median()),
+                     "image_mse_mean": float(part["image_mse"].mean()),
+                     "image_mse_median": float(part["image_mse"].median()),
+                     "peak_position_error_A_median": float(part["peak_position_error_A"].median()),
+                     "peak_height_error_median": float(part["peak_height_error"].median())}
+    return pd.DataFrame(out).T
