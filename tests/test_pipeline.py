@@ -194,3 +194,27 @@ def test_replicate_oracle_matches_further_columns_and_names_a_missing_one():
     assert evaluation.noise_floor(evaluation.replicate_oracle(data, by=("rate",))).empty
     with pytest.raises(ValueError, match="'quench'.*columns are glass, base"):
         evaluation.replicate_oracle(data, by=("quench",))
+
+
+def test_random_split_keeps_replicas_of_a_curve_on_one_side():
+    rows = pd.DataFrame({"glass": [f"G{g}__seed{s}" for g in range(20) for s in (1, 2, 3) for _ in range(4)],
+                         "pair": [p for _ in range(20) for _ in (1, 2, 3) for p in ("Si-O", "O-O", "Si-Si", "Zn-O")]})
+    labels = dataset.replica_groups(rows)
+    assert labels.nunique() == 80 and labels[0] == "G0 Si-O" and labels[4] == "G0 Si-O"
+    train, test = dataset.random_split(len(rows), 3, groups=labels)
+    assert len(train) + len(test) == 240 and not set(train) & set(test)
+    assert not set(labels[train]) & set(labels[test])           # no curve on both sides
+    assert labels[test].nunique() == 16                          # 20 % of the 80 curves, 3 seeds each
+    assert len(test) == 48
+
+
+def test_random_split_without_repeated_labels_is_the_plain_split():
+    """Dataset v1 has one run per glass: its split, and so its published numbers, stay as they were."""
+    labels = [f"glass{i} Si-O" for i in range(50)]
+    plain = dataset.random_split(50, 7)
+    grouped = dataset.random_split(50, 7, groups=labels)
+    assert all(np.array_equal(a, b) for a, b in zip(plain, grouped))
+    with pytest.raises(ValueError, match="49 labels for 50 RDFs"):
+        dataset.random_split(50, 7, groups=labels[:49])
+    with pytest.raises(ValueError, match="fraction=1.5"):
+        dataset.random_split(50, 7, fraction=1.5)

@@ -74,7 +74,34 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
     return RDFDataset(rows, r, g, images, X, excluded)
 
 
-def random_split(n: int, seed: int = 0, fraction: float = 0.2):
+def composition_of(glass: pd.Series) -> pd.Series:
+    """The composition behind each run name: replicas (<glass>__seed<k>) map to <glass>."""
+    return glass.str.replace(r"__seed\d+$", "", regex=True)
+
+
+def replica_groups(rows: pd.DataFrame) -> pd.Series:
+    """One label per RDF, shared by the replicas of one curve: composition and pair."""
+    return composition_of(rows["glass"]) + " " + rows["pair"]
+
+
+def random_split(n: int, seed: int = 0, fraction: float = 0.2, groups=None):
+    """The paper's random 80/20 split over RDFs (indices of training and test rows).
+
+    With `groups` (a label per RDF, e.g. `replica_groups(rows)`), RDFs that share a label land on
+    the same side: the replicas of one curve (other seeds, dataset v2) would otherwise sit on both
+    sides, and the test would score the model on a curve it has seen with other MD noise. A
+    fraction `fraction` of the labels is held out. Without a repeated label this is the plain split."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction={fraction!r} must lie strictly between 0 and 1")
+    if groups is not None:
+        groups = np.asarray(groups)
+        if len(groups) != n:
+            raise ValueError(f"groups has {len(groups)} labels for {n} RDFs; give one label per RDF")
+        labels, inverse = np.unique(groups, return_inverse=True)
+        if len(labels) < n:
+            held = random_split(len(labels), seed, fraction)[1]
+            is_test = np.isin(inverse, held)
+            return np.nonzero(~is_test)[0], np.nonzero(is_test)[0]
     order = np.random.default_rng(seed).permutation(n)
     n_test = max(1, int(round(fraction * n)))
     return np.sort(order[n_test:]), np.sort(order[:n_test])
@@ -84,7 +111,7 @@ def glass_split(rows: pd.DataFrame, seed: int = 0, fraction: float = 0.2):
     """Whole glasses held out: every pair of a test glass is unseen in training, and so are its
     replicas (runs named <glass>__seed<k>: one composition, other seeds). Undoped base glasses
     always stay in training (they anchor the composition axis)."""
-    composition = rows["glass"].str.replace(r"__seed\d+$", "", regex=True)
+    composition = composition_of(rows["glass"])
     glasses = sorted(composition[rows["dopant"] != "none"].unique())
     rng = np.random.default_rng(seed)
     n_test = max(1, int(round(fraction * composition.nunique())))
