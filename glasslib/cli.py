@@ -8,10 +8,10 @@ import sys
 
 
 def _cmd_reproduce(args):
-    from .reproduce import ReproduceError, run
+    from .reproduce import ReproduceError, parse_settings, run
 
     try:
-        run(args.profile, args.notebooks, args.kernel)
+        run(args.profile, args.notebooks, args.kernel, parse_settings(args.set))
     except ValueError as err:          # bad input: nothing ran
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -249,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="execute the numbered notebooks with papermill")
     p.add_argument("--profile", default="quick", help="quick (CI) or full (paper scale)")
     p.add_argument("--kernel", default=None, help="Jupyter kernel name (default: the notebooks')")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a notebook parameter, e.g. --set md_dataset=v2 (output named after it)")
     p.add_argument("notebooks", nargs="*", help="only these notebooks (name, stem or number)")
     p.set_defaults(func=_cmd_reproduce)
 

@@ -85,17 +85,62 @@ def _strip_injected(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def run(profile: str = "quick", names: list[str] | None = None, kernel: str | None = None) -> list[Path]:
-    """Run the notebooks in order; return the written paths or raise ReproduceError."""
+def parse_settings(items: list[str] | None) -> dict:
+    """["md_dataset=v2", "seed=1"] -> {"md_dataset": "v2", "seed": 1} (whole numbers and
+    decimals become numbers, anything else stays text)."""
+    settings = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise ValueError(f"setting {item!r} must read NAME=VALUE, e.g. md_dataset=v2")
+        for kind in (int, float):
+            try:
+                value = kind(value)
+                break
+            except ValueError:
+                pass
+        settings[key] = value
+    return settings
+
+
+def _check_settings(notebook: Path, settings: dict) -> None:
+    import papermill as pm
+
+    known = pm.inspect_notebook(str(notebook))
+    for key in settings:
+        if key == "profile":
+            raise ValueError("set the profile with --profile, not --set profile=...")
+        if key not in known:
+            raise ValueError(f"{notebook.stem} has no parameter {key!r}; its parameters are {', '.join(known)}")
+
+
+def output_name(notebook: Path, settings: dict) -> str:
+    """A run with settings other than the defaults is named after them:
+    06_rdf_autoencoder.md_dataset-v2.ipynb."""
+    suffix = "".join(f".{k}-{v}" for k, v in sorted(settings.items()))
+    return f"{notebook.stem}{suffix}{notebook.suffix}"
+
+
+def run(profile: str = "quick", names: list[str] | None = None, kernel: str | None = None,
+        settings: dict | None = None) -> list[Path]:
+    """Run the notebooks in order; return the written paths or raise ReproduceError.
+
+    `settings` overrides notebook parameters (besides the profile); such a run is written beside
+    the reading copies (notebooks/full/, or notebooks/variants/ for the quick profile) under a
+    name that carries the settings, never over the committed quick notebooks that the tests
+    compare."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     if profile not in PROFILES:
         raise ValueError(f"profile {profile!r} is not known; choose one of {', '.join(PROFILES)}")
+    settings = dict(settings or {})
     notebooks = select(names)
     if not notebooks:
         raise ReproduceError(f"no numbered notebooks (NN_name.ipynb) in {paths.NOTEBOOKS}")
-    out_dir = paths.NOTEBOOKS if profile == "quick" else paths.NOTEBOOKS / "full"
+    for nb in notebooks if settings else []:
+        _check_settings(nb, settings)
+    out_dir = paths.NOTEBOOKS / ("full" if profile == "full" else "variants" if settings else "")
     out_dir.mkdir(exist_ok=True)
     for stale in out_dir.glob(".reproduce-*.ipynb"):  # left by an interrupted run
         stale.unlink()
@@ -107,7 +152,7 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         fd, tmp = tempfile.mkstemp(prefix=".reproduce-", suffix=".ipynb", dir=out_dir)
         os.close(fd)
         try:
-            pm.execute_notebook(str(nb), tmp, parameters={"profile": profile}, cwd=str(paths.NOTEBOOKS),
+            pm.execute_notebook(str(nb), tmp, parameters={"profile": profile, **settings}, cwd=str(paths.NOTEBOOKS),
                                 kernel_name=kernel, progress_bar=False, request_save_on_cell_execute=False)
         except PapermillExecutionError as err:
             failed = paths.NOTEBOOKS / "_failed"
@@ -119,9 +164,9 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        if profile == "quick":
+        if profile == "quick" and not settings:
             _strip_injected(Path(tmp))     # the committed copy stays the pair of its .py source
-        target = out_dir / nb.name
+        target = out_dir / output_name(nb, settings)
         os.replace(tmp, target)
         written.append(target)
         print(f"[{profile}] {nb.name} done in {time.perf_counter() - start:.0f} s", flush=True)

@@ -39,6 +39,7 @@ class NotebookRun:
     profile: str = "quick"
     seed: int = 0
     threads: int | None = None
+    variant: str | None = None     # e.g. "md-v2": a run on other data, kept apart from the default's outputs
     inputs: dict = field(default_factory=dict, init=False, repr=False)
     started: float = field(default_factory=time.perf_counter, init=False, repr=False)
 
@@ -46,6 +47,8 @@ class NotebookRun:
         check_profile(self.profile)
         if not self.notebook or "/" in self.notebook:
             raise ValueError(f"notebook {self.notebook!r} must be a notebook stem such as '06_rdf_autoencoder'")
+        if self.variant is not None and (not self.variant or not self.variant.replace("-", "").replace("_", "").isalnum()):
+            raise ValueError(f"variant {self.variant!r} must be a plain name such as 'md-v2' (letters, digits, - and _)")
         self.seed = seeds.set_seed(self.seed)
         self.threads = seeds.set_threads(self.threads)
         paths.start_recording(self.inputs)
@@ -60,17 +63,20 @@ class NotebookRun:
 
     @property
     def figure_dir(self) -> Path:
-        """figures/<stem>/ for the quick profile, figures/<stem>/full/ for the full one."""
+        """figures/<stem>/ for the quick profile, figures/<stem>/full/ for the full one; a
+        variant's outputs go one folder further down (figures/<stem>/[full/]<variant>/)."""
         folder = paths.figures_root() / self.notebook
         folder = folder / "full" if self.full else folder
+        folder = folder / self.variant if self.variant else folder
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
     def model_dir(self, name: str) -> Path:
         """Where this run saves a trained model: data/models/<name> for the full profile
-        (the shipped models), a git-ignored cache folder for the quick one."""
+        (the shipped models), a git-ignored cache folder for the quick one; a variant's models
+        are named <name>-<variant>."""
         root = paths.MODELS if self.full else paths.CACHE / "models"
-        return root / name
+        return root / (f"{name}-{self.variant}" if self.variant else name)
 
     def save_fig(self, fig, name: str, inputs=None) -> None:
         """Save `fig` as figures/<stem>/[full/]<name>.png and note its provenance.
@@ -114,8 +120,9 @@ class NotebookRun:
         """Quick profile: compare this run's headline metrics with the seed study's expectations
         (tests/expected_quick_metrics.json: mean and tolerance per metric, from
         benchmarks/quick_seed_study.py). Raises AssertionError naming every metric outside its
-        tolerance, so the notebook test (nbval) fails when a model breaks."""
-        if self.full or not paths.EXPECTED_QUICK.exists():
+        tolerance, so the notebook test (nbval) fails when a model breaks. The expectations hold
+        for the default data only: a variant's run is not checked."""
+        if self.full or self.variant or not paths.EXPECTED_QUICK.exists():
             return
         expected = json.loads(paths.EXPECTED_QUICK.read_text()).get(self.notebook, {})
         metrics = json.loads((self.figure_dir / "metrics.json").read_text())
@@ -173,6 +180,7 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def notebook_run(notebook: str, profile: str = "quick", seed: int = 0, threads: int | None = None) -> NotebookRun:
+def notebook_run(notebook: str, profile: str = "quick", seed: int = 0, threads: int | None = None,
+                 variant: str | None = None) -> NotebookRun:
     """Start a notebook's run context (the first code cell of every numbered notebook)."""
-    return NotebookRun(notebook, profile, seed, threads)
+    return NotebookRun(notebook, profile, seed, threads, variant)

@@ -218,3 +218,10 @@ def test_random_split_without_repeated_labels_is_the_plain_split():
         dataset.random_split(50, 7, groups=labels[:49])
     with pytest.raises(ValueError, match="fraction=1.5"):
         dataset.random_split(50, 7, fraction=1.5)
+
+
+def test_dataset_versions_by_name():
+    v1 = dataset.load_rdf_dataset("v1")
+    assert len(v1) == len(dataset.load_rdf_dataset()) and v1.rows.glass.nunique() == 32
+    with pytest.raises(ValueError, match="'v3' is neither a dataset version \\(v1, v2\\)"):
+        dataset.load_rdf_dataset("v3")

@@ -39,6 +39,32 @@ def test_failing_notebook_stops_the_run_and_loses_nothing(tmp_path, monkeypatch)
     assert not nbformat.read(tmp_path / "02_never.ipynb", as_version=4).cells[-1].get("outputs")
 
 
+def test_settings_run_a_variant_beside_the_committed_copy(tmp_path, monkeypatch):
+    """--set NAME=VALUE reaches the notebook's parameters; the output is named after the
+    settings (notebooks/variants/ for the quick profile) and the committed copy is untouched."""
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
+    nb = new_notebook(cells=[new_code_cell('profile = "quick"\nmd_dataset = "v1"\nseed = 0', metadata={"tags": ["parameters"]}),
+                             new_code_cell("print(md_dataset, seed + 1)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "06_demo.ipynb")
+    original = (tmp_path / "06_demo.ipynb").read_text()
+    settings = reproduce.parse_settings(["md_dataset=v2", "seed=4"])
+    assert settings == {"md_dataset": "v2", "seed": 4}
+    written = reproduce.run("quick", kernel="python3", settings=settings)
+    assert written == [tmp_path / "variants" / "06_demo.md_dataset-v2.seed-4.ipynb"]
+    assert nbformat.read(written[0], as_version=4).cells[-1].outputs[0]["text"] == "v2 5\n"
+    assert (tmp_path / "06_demo.ipynb").read_text() == original
+    with pytest.raises(ValueError, match="06_demo has no parameter 'epochs'; its parameters are profile, md_dataset, seed"):
+        reproduce.run("quick", kernel="python3", settings={"epochs": 3})
+
+
+@pytest.mark.parametrize("item", ["md_dataset", "=v2", "2x=1"])
+def test_bad_setting_is_one_line_exit_2(item, capsys):
+    assert cli.main(["reproduce", "--set", item, "06"]) == 2
+    assert f"setting {item!r} must read NAME=VALUE" in capsys.readouterr().err
+
+
 def test_cli_reproduce_error_exit_code(capsys):
     assert cli.main(["reproduce", "--profile", "medium"]) == 2
     assert "profile 'medium' is not known" in capsys.readouterr().err

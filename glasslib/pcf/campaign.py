@@ -41,7 +41,7 @@ RDF_TABLE = paths.MD_RDF_TABLE
 
 # Dataset version 2 (issue: a consistent potential with composition-dependent boron, constant-
 # pressure quench): BMP potential, melt at 4000 K, NPT quench; the rate comes from the study.
-V2_ROOT = paths.DATA / "md-v2"
+V2_ROOT = paths.MD_V2
 STUDY_DIR = V2_ROOT / "quench-study"
 PROBE_DIR = V2_ROOT / "protocol-probe"
 STUDY_RATES_K_PER_PS = (50.0, 20.0, 10.0, 5.0)

@@ -41,7 +41,8 @@ class RDFDataset:
 
 def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
                      min_pairs: int | None = PAIR_COUNT_THRESHOLD) -> RDFDataset:
-    """Assemble the dataset from data/md/rdf_table.csv.gz (or a given long table).
+    """Assemble the dataset from data/md/rdf_table.csv.gz, a dataset version ("v1", "v2": see
+    paths.MD_TABLES), a table file or a given long table.
 
     Where the table counts the pairs behind each curve (column first_shell_pairs, dataset v2),
     curves with fewer than `min_pairs` pairs within 5 Å are left out of training and evaluation:
@@ -50,10 +51,16 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
     counts, so nothing is left out."""
     if min_pairs is not None and (isinstance(min_pairs, bool) or int(min_pairs) != min_pairs or min_pairs < 0):
         raise ValueError(f"min_pairs={min_pairs!r} must be a non-negative whole number or None")
+    if isinstance(table, str) and table in paths.MD_TABLES:
+        table = paths.MD_TABLES[table]
+    elif isinstance(table, str) and not table.endswith((".csv", ".csv.gz")):
+        raise ValueError(f"dataset {table!r} is neither a dataset version ({', '.join(paths.MD_TABLES)}) "
+                         "nor a .csv/.csv.gz table")
     if table is None or isinstance(table, (str, os.PathLike)):
         path = Path(table or paths.MD_RDF_TABLE)
         if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: run `glasslib md-campaign` first")
+            command = "md-campaign-v2 --rate R" if path == paths.MD_TABLES["v2"] else "md-campaign"
+            raise FileNotFoundError(f"{path} is missing: run `glasslib {command}` first")
         table = pd.read_csv(paths.record_input(path))
     table = table.copy()
     table["dopant"] = table["dopant"].fillna("none")
