@@ -149,3 +149,21 @@ def test_replica_table_against_experiment():
     # BaO counts in R as the potential counts it: R = 28/18 beyond R_d1 = 1.25 at K = 3
     assert t.loc["NBS-BaO-10", "dell_bray_n4"] == pytest.approx(0.6875 * (1 - (28 / 18 - 1.25) / 5))
     assert t.loc["NBS-BaO-10", "n4_ok"] is None and np.isnan(t.loc["NBS-BaO-10", "density_deviation_percent"])
+
+
+def test_rate_comparison_shows_the_rows_behind_the_rule_and_whether_seeds_resolve_them():
+    rows = []
+    for rate, n4s, dens in ((20.0, (0.66, 0.66), (2.50, 2.50)), (10.0, (0.70, 0.70), (2.40, 2.60)),
+                            (5.0, (0.70, 0.70), (2.50, 2.50)), (50.0, (0.60, 0.60), (2.5, 2.5))):
+        for seed, (n4, d) in enumerate(zip(n4s, dens), 1):
+            rows.append({"glass": "NBS-undoped", "rate_K_per_ps": rate, "seed": seed, "density_g_cm3": d, "n4": n4})
+    table = pd.DataFrame(rows)
+    cmp = validation.rate_comparison(table).set_index(["rate_K_per_ps", "check"])
+    assert sorted(cmp.index.get_level_values(0).unique()) == [10.0, 20.0]     # 50 K/ps is never allowed
+    # 20 K/ps: N4 0.04 below 5 K/ps, outside 0.03; seeds agree exactly, so the miss is resolved
+    assert cmp.loc[(20.0, "n4"), "difference"] == pytest.approx(-0.04)
+    assert not cmp.loc[(20.0, "n4"), "within_tolerance"] and cmp.loc[(20.0, "n4"), "resolved"]
+    # 10 K/ps: mean density equal to 5 K/ps (within 1 %), but seeds 2.4 and 2.6 leave it unresolved
+    assert cmp.loc[(10.0, "density_g_cm3"), "within_tolerance"] and not cmp.loc[(10.0, "density_g_cm3"), "resolved"]
+    assert validation.choose_rate(table) == 10.0
+    assert validation.rate_comparison(table[table.rate_K_per_ps != 5.0]).empty

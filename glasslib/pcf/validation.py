@@ -220,6 +220,29 @@ def choose_rate(table: pd.DataFrame) -> float | None:
     return SLOWEST_RATE
 
 
+def rate_comparison(table: pd.DataFrame) -> pd.DataFrame:
+    """Every study rate allowed for the campaign (20 K/ps and slower, 5 K/ps excluded) against the
+    5 K/ps runs: protocol_comparison per rate (difference, tolerance, Welch's t), the rows behind
+    choose_rate's decision. With two seeds a difference inside its tolerance can still be
+    unresolved (|t| < 2 and an SE larger than the tolerance): the table says so in `resolved`.
+    Empty until the 5 K/ps runs are done."""
+    reference = table[table.rate_K_per_ps == SLOWEST_RATE]
+    rates = sorted((r for r in table.rate_K_per_ps.unique() if SLOWEST_RATE < r <= FASTEST_ALLOWED_RATE), reverse=True)
+    parts = []
+    for rate in rates if len(reference) else []:
+        part = protocol_comparison(reference, table[table.rate_K_per_ps == rate])
+        part.insert(0, "rate_K_per_ps", rate)
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=["rate_K_per_ps", "glass", "check", "difference", "tolerance", "se",
+                                     "welch_t", "within_tolerance", "resolved"])
+    out = pd.concat(parts, ignore_index=True)
+    # resolved: the tolerance test would not flip within one standard error either way
+    gap = out.difference.abs()
+    out["resolved"] = (gap + out.se <= out.tolerance) | (gap - out.se > out.tolerance)
+    return out
+
+
 TIMESTEP_TEMPERATURE_WINDOW_K = 5.0   # a 2 fs candidate must hold its glass this close to the target
 
 
@@ -233,7 +256,7 @@ def study_protocol_runs(study: pd.DataFrame, probe: pd.DataFrame, rate: float) -
 def protocol_comparison(reference: pd.DataFrame, candidate: pd.DataFrame) -> pd.DataFrame:
     """Per undoped glass and rate-study check, a candidate protocol's runs against the reference
     runs: mean, SD and seeds of each, the difference (relative for density), the rate study's
-    tolerance, Welch's t (difference over its standard error) and whether the difference is
+    tolerance, the standard error of the difference (se), Welch's t and whether the difference is
     within the tolerance. |t| < 2 is inside the seed spread: not distinguishable. With a single
     candidate seed, the reference's SD stands for the candidate's too."""
     rows = []
@@ -254,7 +277,7 @@ def protocol_comparison(reference: pd.DataFrame, candidate: pd.DataFrame) -> pd.
             rows.append({"glass": glass, "check": col, "mean_reference": x.mean(), "sd_reference": x.std(), "seeds_reference": len(x),
                          "mean_candidate": y.mean(), "sd_candidate": y.std(), "seeds_candidate": len(y),
                          "difference": diff, "relative": col == "density_g_cm3", "tolerance": RATE_TOLERANCE[col],
-                         "welch_t": diff / se if se > 0 else float("nan"),
+                         "se": se, "welch_t": diff / se if se > 0 else float("nan"),
                          "within_tolerance": bool(abs(diff) <= RATE_TOLERANCE[col])})
     return pd.DataFrame(rows)
 
