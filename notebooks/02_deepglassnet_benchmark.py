@@ -137,3 +137,6 @@ for metric in ("precision@100", "auc"):
 
 # %%
 print(run.closing_line())   # the machine and the minutes this run took
+if cache is not None:
+    print(f"(the {len(results.groupby(['split', 'band']))} comparison blocks, read from {cache.name} where an earlier run "
+          f"had finished them, took {results.seconds.sum() / 60:.0f} minutes of fitting when they ran)")

@@ -34,18 +34,19 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+md_dataset = "v1"  # "v1" (committed MD glasses) or "v2" (new potential and protocol, with replicas)
 
 # %%
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 from glasslib import notebook_run
-from glasslib.pcf import autoencoder, dataset, evaluation, images, reported
+from glasslib.pcf import autoencoder, campaign, dataset, evaluation, images, reported
 from glasslib.pcf.fingerprint import fingerprint
 from glasslib.pcf.rdf import first_peak
 from glasslib.pcf.pipeline import RDFPipeline
 
-run = notebook_run("06_rdf_autoencoder", profile, seed)
+run = notebook_run("06_rdf_autoencoder", profile, seed, variant=None if md_dataset == "v1" else f"md-{md_dataset}")
 EPOCHS = run.pick(30, 800)
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 07 builds the pipeline on it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
@@ -62,8 +63,8 @@ print("dopant (BaO, TiO2, ZnO presence | fraction):", fp[3:9])
 print("pair matrix (Si, B, O, Ba, Na, Ti, Zn):\n", fp[9:].reshape(7, 7).astype(int))
 
 # %%
-data = dataset.load_rdf_dataset()
-train_idx, test_idx = dataset.random_split(len(data), seed)
+data = dataset.load_rdf_dataset(md_dataset)
+train_idx, test_idx = dataset.random_split(len(data), seed, groups=dataset.replica_groups(data.rows))   # replicas on one side
 train, test = data.subset(train_idx), data.subset(test_idx)
 print(f"{len(data)} RDFs from {data.rows.glass.nunique()} glasses: {len(train)} training, {len(test)} validation")
 
@@ -126,6 +127,40 @@ dead = ae.dead_units(train.images)
 print(f"validation MSE per image: mean {val_mse.mean():.4f}, median {np.median(val_mse):.4f}; "
       f"dead latent units {list(dead)} of {autoencoder.LATENT_DIM}")
 by_kind.round(4)
+
+# %% [markdown]
+# ## The MD noise floor
+#
+# Two MD runs of one glass with different seeds (packing and velocities) give different curves: 1,000
+# atoms and 20 ps of production leave a statistical scatter that no model can predict. The floor is the
+# image MSE a perfect model (one that knew each glass's average over endless seeds) would still make
+# against one MD run: the replica variance, measured on runs repeated with other seeds
+# (`evaluation.replicate_oracle`, `evaluation.noise_floor`). Until dataset v2's replicas are finished it
+# comes from the quench-rate study (both undoped glasses, two seeds per rate, new potential, same size
+# and production as this dataset), so it covers base-glass pairs only. An autoencoder error near the
+# floor has nothing left to learn; one below it on unseen images would be reproducing noise.
+
+# %%
+floor_source, oracle = campaign.md_replicas()
+floor = evaluation.noise_floor(oracle)
+ae_kind = by_kind.rename(columns={"mean": "AE validation mean", "median": "AE validation median"})
+ae_kind.loc["all"] = [len(val_mse), val_mse.mean(), np.median(val_mse)]
+beside = ae_kind.join(floor[["curves", "image_mse_mean", "image_mse_median"]].rename(
+    columns={"curves": "floor curves", "image_mse_mean": "floor mean", "image_mse_median": "floor median"}))
+if not set(by_kind.index) <= set(floor.index):     # a floor over fewer kinds is no floor for "all"
+    beside.loc["all", ["floor curves", "floor mean", "floor median"]] = np.nan
+fig, ax = plt.subplots(figsize=(6.5, 3.4))
+x = np.arange(len(beside))
+ax.bar(x - 0.2, beside["AE validation mean"], 0.4, label="autoencoder, validation (mean)")
+ax.bar(x + 0.2, beside["floor mean"].fillna(0), 0.4, color="grey", label="MD noise floor (mean)")
+for i, v in enumerate(beside["floor mean"]):
+    if np.isnan(v):
+        ax.text(x[i] + 0.2, 0, "no replicas", rotation=90, ha="center", va="bottom", fontsize=7, color="grey")
+ax.set(xticks=x, xticklabels=beside.index, ylabel="image MSE", yscale="log", title="reconstruction error vs MD noise floor")
+ax.legend(fontsize=8)
+run.save_fig(fig, "md_noise_floor")
+print(f"noise floor from the {floor_source}")
+beside.round(5)
 
 # %% [markdown]
 # ## Fig. 6(b): actual (top) vs reconstructed (bottom) validation images
@@ -196,6 +231,7 @@ run.save_metrics({
     "epochs": EPOCHS, "variants": variants.to_dict("index"), "n_train": len(train), "n_validation": len(test),
     "mse_train": mse_train, "mse_validation": mse_val, "mse_validation_median": float(np.median(val_mse)),
     "mse_validation_by_kind": by_kind.to_dict("index"), "dead_latent_units": [int(d) for d in dead],
+    "md_noise_floor": floor.to_dict("index"), "md_noise_floor_source": floor_source,
     "roundtrip_median_mse_g": float(np.median(rt[:, 0])), "roundtrip_median_peak_shift_A": float(np.nanmedian(rt[:, 1]))})
 print(f"paper: training MSE ~{reported.AE_TRAIN_MSE} after {reported.AE_EPOCHS} epochs | here ({EPOCHS} epochs): training {mse_train:.4f}, "
       f"validation {mse_val:.4f} (goal <= {reported.AE_VALIDATION_MSE_GOAL})")
@@ -214,14 +250,20 @@ run.check_metrics()
 # 1. Which kind of pair (base glass, dopant–other, dopant–dopant) does the autoencoder reconstruct worst,
 #    and how many held-out curves are of that kind?
 # 2. How many of the 8 latent units are dead (never active on the training images)? What would a linear
-#    bottleneck change (`RDFAutoencoder(bottleneck="linear")`)?
+#    bottleneck change (`RDFAutoencoder(latent_activation="linear")`)?
+# 3. How many times the MD noise floor is the validation error of the base-glass pairs? What does that
+#    ratio tell you about training longer, and what would lower the floor itself?
 
 # %% tags=["hide-input"]
 # Solutions
 worst = by_kind["mean"].idxmax()
 print(f"1. worst reconstructed: {worst} pairs, mean MSE {by_kind.loc[worst, 'mean']:.4f} over "
       f"{int(by_kind.loc[worst, 'count'])} held-out curves")
-print(f"2. dead latent units: {len(dead)} of 8: {list(dead)}")
+print(f"2. dead latent units: {len(dead)} of 8: {[int(d) for d in dead]}")
+if "base" in floor.index:
+    ratio = beside.loc["base", "AE validation mean"] / floor.loc["base", "image_mse_mean"]
+    print(f"3. base pairs: validation MSE {ratio:.1f}x the MD noise floor (means); near 1 nothing is left to learn. "
+          "The floor falls with more atoms or longer production (the scatter of g(r) goes as 1/sqrt(pairs counted)).")
 
 # %%
 print(run.closing_line())   # the machine and the minutes this run took
