@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from glasslib.pcf import campaign, structure
-from glasslib.pcf.compositions import Glass
+from glasslib.pcf.compositions import Glass, campaign_grid
 from glasslib.pcf.md import SMOKE_PROTOCOL, Protocol, lammps_input, run_glass
 
 
@@ -236,3 +236,17 @@ def test_tabulated_pair_terms_run_a_whole_melt_quench(tmp_path):
     assert meta["pair_table_sha256"] == hashlib.sha256(written).hexdigest()
     assert written.count(b"\nN 2000 RSQ 0.5 8.0\n") == 10          # Si, B, O, Na: 10 pairs
     assert 1.8 < meta["final_density_g_cm3"] < 3.2
+
+
+def test_v2_campaign_runs_every_glass_once_and_the_replicas_undoped_first():
+    runs = campaign.v2_campaign_runs(10)
+    names = [r.name for r in runs]
+    assert len(names) == len(set(names)) == 32 + 8 * 2
+    assert names[:6] == ["SiO2-undoped__seed1", "SiO2-undoped__seed2", "SiO2-undoped__seed3",
+                         "NBS-undoped__seed1", "NBS-undoped__seed2", "NBS-undoped__seed3"]
+    assert {r.glass.name for r in runs} == {g.name for g in campaign_grid()}
+    seeds = pd.Series([r.glass.name for r in runs]).value_counts()
+    assert set(seeds[seeds == 3].index) == set(campaign.V2_REPLICA_GLASSES)
+    assert all(r.seed == int(r.name.rsplit("seed", 1)[1]) for r in runs)
+    with pytest.raises(ValueError, match="50 K/ps is faster than the 20 K/ps"):
+        campaign.v2_campaign_runs(50)
