@@ -224,13 +224,25 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
                          f"({'pipeline' if pipe < near else 'baseline'} better)")
         return "; ".join(parts)
 
+    def floor():
+        m = metrics("07_rdf_forest_pipeline")
+        base = m["md_noise_floor"]["base"]
+        parts = [f"base-glass pairs, {m['md_noise_floor_source']}: image MSE median "
+                 f"{base['image_mse_median']:.4f}, first-peak position {base['peak_position_error_A_median']:.4f} Å"]
+        for profile in ("full", "quick"):
+            pipe = metrics("07_rdf_forest_pipeline", profile)["by_kind_median"]["paper (ReLU bottleneck) | base"]
+            parts.append(f"pipeline on held-out base pairs ({profile}): {pipe['image_mse']:.4f}, "
+                         f"{pipe['peak_position_error_A']:.4f} Å")
+        return "; ".join(parts)
+
     return [("P1 MD glasses / RDFs", f"{p1.N_RDFS} RDFs, ~{p1.CPU_HOURS_PER_GLASS} CPU h per glass", md),
             ("P1 autoencoder MSE train / validation", f"~{p1.AE_TRAIN_MSE} / goal ≤ {p1.AE_VALIDATION_MSE_GOAL}",
              lambda: _each_profile("06_rdf_autoencoder", ae, sep=" ")),
             ("P1 latent R², pipeline first-peak error", f"~{p1.LATENT_R2}",
              lambda: _each_profile("07_rdf_forest_pipeline", latent)),
             ("P1 Fig. 8 like for like: R² on the 100-point g(r)", "latent route better", fig8),
-            ("P1 whole-glass hold-out, image MSE", "—", holdout)]
+            ("P1 whole-glass hold-out, image MSE", "—", holdout),
+            ("P1 MD noise floor (replica scatter) vs pipeline error", "—", floor)]
 
 
 def table() -> str:

@@ -33,6 +33,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+md_dataset = "v1"  # "v1" (committed MD glasses) or "v2" (new potential and protocol, with replicas)
 
 # %%
 import numpy as np
@@ -40,15 +41,15 @@ import pandas as pd
 import matplotlib.pyplot as plt
 from sklearn.metrics import r2_score
 from glasslib import notebook_run
-from glasslib.pcf import autoencoder, dataset, evaluation, forest, images, reported
+from glasslib.pcf import autoencoder, campaign, dataset, evaluation, forest, images, reported
 from glasslib.pcf.pipeline import RDFPipeline
 
-run = notebook_run("07_rdf_forest_pipeline", profile, seed)
+run = notebook_run("07_rdf_forest_pipeline", profile, seed, variant=None if md_dataset == "v1" else f"md-{md_dataset}")
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 06 trains and saves it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
 GLASS_AE_EPOCHS = run.pick(30, 800)
-data = dataset.load_rdf_dataset()
-train_idx, test_idx = dataset.random_split(len(data), seed)   # the same split as notebook 06
+data = dataset.load_rdf_dataset(md_dataset)
+train_idx, test_idx = dataset.random_split(len(data), seed, groups=dataset.replica_groups(data.rows))   # as in notebook 06
 train, test = data.subset(train_idx), data.subset(test_idx)
 
 
@@ -148,6 +149,35 @@ for name, e in errors.items():
 by_kind.sort_index().round(4)
 
 # %% [markdown]
+# ### Beside the MD noise floor
+#
+# The same medians for a perfect model, one that knew each glass's average over endless MD seeds, judged
+# against one MD run: the replica scatter of notebook 06's floor (`evaluation.noise_floor`; until
+# dataset v2's replicas are finished, the quench-rate study's two seeds per rate of the undoped glasses,
+# so base-glass pairs only). A model error at the floor is as good as this MD data allows.
+
+# %%
+floor_source, oracle = campaign.md_replicas()
+floor = evaluation.noise_floor(oracle)
+floor_medians = floor.rename(columns={"image_mse_median": "image_mse", "peak_position_error_A_median": "peak_position_error_A",
+                                      "peak_height_error_median": "peak_height_error"})[cols]
+paper_kind = by_kind.loc["paper (ReLU bottleneck)"]
+floor_by_kind = floor_medians.copy()
+if not set(paper_kind.index) - {"all"} <= set(floor.index):   # a floor over fewer kinds is no floor for "all"
+    floor_by_kind = floor_by_kind.drop(index="all", errors="ignore")
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+for ax, col, label in zip(axes, cols, ["image MSE", "first-peak position error (Å)", "first-peak height error (g)"]):
+    x = np.arange(len(paper_kind))
+    ax.bar(x - 0.2, paper_kind[col], 0.4, label="pipeline, held-out RDFs")
+    ax.bar(x + 0.2, floor_by_kind[col].reindex(paper_kind.index).fillna(0), 0.4, color="grey", label="MD noise floor")
+    ax.set(xticks=x, xticklabels=paper_kind.index, ylabel=f"median {label}", yscale="log")
+axes[0].legend(fontsize=8)
+fig.suptitle("pipeline errors vs the MD noise floor (no grey bar: no replicas of that kind yet)", fontsize=10)
+run.save_fig(fig, "md_noise_floor")
+print(f"noise floor from the {floor_source}")
+pd.concat({"pipeline (paper)": paper_kind, "MD noise floor": floor_by_kind}, axis=1).round(4)
+
+# %% [markdown]
 # ## Whole glasses held out, against the nearest-composition baseline
 
 # %%
@@ -161,8 +191,10 @@ for name, activation in run.pick([("pipeline", "relu")], [("pipeline", "relu"), 
 base_g = evaluation.nearest_composition_images(gtrain, gtest)
 glass_errors["nearest composition"] = evaluation.curve_errors(gtest.images, base_g).median()
 cmp = pd.DataFrame(glass_errors).T
-print(f"held-out glasses: {sorted(gtest.rows.glass.unique())} ({len(gtest)} RDFs); medians:")
-cmp.round(4)
+print(f"held-out glasses: {sorted(gtest.rows.glass.unique())} ({len(gtest)} RDFs); medians, "
+      f"with the MD noise floor ({floor_source}) below:")
+floor_label = f"MD noise floor ({', '.join(k for k in floor.index if k != 'all')} pairs)"
+pd.concat([cmp, floor_medians.loc[["all"]].rename(index={"all": floor_label})]).round(4) if "all" in floor_medians.index else cmp.round(4)
 
 # %%
 pipe.save(run.model_dir("rdf_pipeline"),
@@ -173,13 +205,17 @@ metrics = {"latent_r2": latent_r2, "n_heldout_rdfs": len(err),
            "peak_height_error_median": err.peak_height_error.median(),
            "glass_holdout": cmp.to_dict("index"), "direct_rf_r2": r2_direct, "pipeline_g_r2": r2_pipe, "image_roundtrip_g_r2": r2_floor,
            "latent_r2_uniform": latent_r2_uniform, "dead_latent_units": [int(d) for d in dead],
-           "by_kind_median": {f"{v} | {k}": row for (v, k), row in by_kind.to_dict("index").items()}}
+           "by_kind_median": {f"{v} | {k}": row for (v, k), row in by_kind.to_dict("index").items()},
+           "md_noise_floor": floor.to_dict("index"), "md_noise_floor_source": floor_source}
 run.save_metrics(metrics)
 print(f"{'quantity':42s}{'paper':>12s}{'here':>12s}")
 print(f"{'latent R² (held-out RDFs)':42s}{reported.LATENT_R2:>12}{latent_r2:>12.3f}")
 print(f"{'g(r) R²: direct RF | latent RF + decoder':42s}{'n/a':>12s}{r2_direct:>6.3f}{r2_pipe:>6.3f}")
 print(f"{'pipeline image MSE (median, all held out)':42s}{'< ' + str(reported.PIPELINE_IMAGE_MSE):>12s}{err.image_mse.median():>12.4f}")
 print(f"{'first-peak position error median (Å)':42s}{'n/a':>12s}{err.peak_position_error_A.median():>12.3f}")
+if "base" in floor.index:
+    print(f"{'base pairs: pipeline | MD noise floor MSE':42s}{'n/a':>12s}{paper_kind.loc['base', 'image_mse']:>7.4f}"
+          f"{floor.loc['base', 'image_mse_median']:>7.4f}")
 print(f"{'whole-glass hold-out: pipeline MSE':42s}{'n/a':>12s}{cmp.loc['pipeline', 'image_mse']:>12.4f}")
 if run.full:
     print(f"{'whole-glass hold-out: linear-bottleneck MSE':42s}{'n/a':>12s}{cmp.loc['pipeline, linear bottleneck', 'image_mse']:>12.4f}")
