@@ -249,3 +249,32 @@ def test_study_runs_are_replicas_matched_by_rate():
     floor = evaluation.noise_floor(oracle)
     assert 1e-4 < floor.loc["base", "image_mse_mean"] < 5e-3
     assert floor.loc["base", "peak_position_error_A_median"] < 0.02
+
+
+def _fake_run(root: Path, glass: Glass, seed: int, peak: float) -> None:
+    """A finished run as the campaign stores it (meta.json and rdf.csv.gz), with one Si-O curve."""
+    name = f"{glass.name}__seed{seed}"
+    (root / name).mkdir(parents=True)
+    r = np.arange(0.025, 10, 0.05)
+    g = np.where(r > 1.3, 1 + 4 * np.exp(-((r - peak) / 0.08) ** 2), 0.0)
+    pd.DataFrame({"r_angstrom": r, "Si-O": g}).to_csv(root / name / "rdf.csv.gz", index=False)
+    (root / name / "meta.json").write_text(json.dumps({
+        "name": name, "glass": glass.name, "base": glass.base, "dopant": glass.dopant,
+        "mol_percent": glass.mol_percent, "seed": seed, "first_shell_pairs": {"Si-O": 5000},
+        "protocol": {"quench_rate_K_per_ps": 10.0}}))
+
+
+def test_noise_floor_moves_to_dataset_v2_once_every_replica_glass_has_two_seeds(tmp_path, monkeypatch):
+    grid = {g.name: g for g in campaign.campaign_grid()}
+    monkeypatch.setattr(campaign, "V2_GLASSES", tmp_path)
+    for k, name in enumerate(campaign.V2_REPLICA_GLASSES):
+        _fake_run(tmp_path, grid[name], 1, 1.60)
+        if k:                                    # the first replica glass still lacks its second seed
+            _fake_run(tmp_path, grid[name], 2, 1.62)
+    assert campaign.md_replicas()[0].startswith("quench-rate study")
+    _fake_run(tmp_path, grid[campaign.V2_REPLICA_GLASSES[0]], 2, 1.62)
+    source, oracle = campaign.md_replicas()
+    assert source.startswith("dataset v2: 16 runs, 8 glasses with 2 or more seeds")
+    assert len(oracle) == 16 and (oracle.replicas == 2).all() and (oracle.pair == "Si-O").all()
+    assert "rate_K_per_ps" not in oracle       # v2 runs share one protocol: no rate to match
+    assert (oracle.image_mse > 0).all()        # the seeds' peaks differ by 0.02 A
