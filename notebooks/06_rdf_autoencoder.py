@@ -149,15 +149,10 @@ beside = ae_kind.join(floor[["curves", "image_mse_mean", "image_mse_median"]].re
     columns={"curves": "floor curves", "image_mse_mean": "floor mean", "image_mse_median": "floor median"}))
 if not set(by_kind.index) <= set(floor.index):     # a floor over fewer kinds is no floor for "all"
     beside.loc["all", ["floor curves", "floor mean", "floor median"]] = np.nan
-fig, ax = plt.subplots(figsize=(6.5, 3.4))
-x = np.arange(len(beside))
-ax.bar(x - 0.2, beside["AE validation mean"], 0.4, label="autoencoder, validation (mean)")
-ax.bar(x + 0.2, beside["floor mean"].fillna(0), 0.4, color="grey", label="MD noise floor (mean)")
-for i, v in enumerate(beside["floor mean"]):
-    if np.isnan(v):
-        ax.text(x[i] + 0.2, 0, "no replicas", rotation=90, ha="center", va="bottom", fontsize=7, color="grey")
-ax.set(xticks=x, xticklabels=beside.index, ylabel="image MSE", yscale="log", title="reconstruction error vs MD noise floor")
-ax.legend(fontsize=8)
+fig, ax = plt.subplots(figsize=(6.5, 3.6))
+evaluation.plot_against_floor(ax, beside["AE validation mean"], beside["floor mean"], "image MSE (mean)",
+                              model="autoencoder, validation images")
+ax.set(title="reconstruction error vs the MD noise floor"); ax.legend(fontsize=8)
 run.save_fig(fig, "md_noise_floor")
 print(f"noise floor from the {floor_source}")
 beside.round(5)

@@ -165,14 +165,11 @@ paper_kind = by_kind.loc["paper (ReLU bottleneck)"]
 floor_by_kind = floor_medians.copy()
 if not set(paper_kind.index) - {"all"} <= set(floor.index):   # a floor over fewer kinds is no floor for "all"
     floor_by_kind = floor_by_kind.drop(index="all", errors="ignore")
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), layout="constrained")
 for ax, col, label in zip(axes, cols, ["image MSE", "first-peak position error (Å)", "first-peak height error (g)"]):
-    x = np.arange(len(paper_kind))
-    ax.bar(x - 0.2, paper_kind[col], 0.4, label="pipeline, held-out RDFs")
-    ax.bar(x + 0.2, floor_by_kind[col].reindex(paper_kind.index).fillna(0), 0.4, color="grey", label="MD noise floor")
-    ax.set(xticks=x, xticklabels=paper_kind.index, ylabel=f"median {label}", yscale="log")
+    evaluation.plot_against_floor(ax, paper_kind[col], floor_by_kind[col], f"median {label}", model="pipeline, held-out RDFs")
 axes[0].legend(fontsize=8)
-fig.suptitle("pipeline errors vs the MD noise floor (no grey bar: no replicas of that kind yet)", fontsize=10)
+fig.suptitle("pipeline errors vs the MD noise floor", fontsize=10)
 run.save_fig(fig, "md_noise_floor")
 print(f"noise floor from the {floor_source}")
 pd.concat({"pipeline (paper)": paper_kind, "MD noise floor": floor_by_kind}, axis=1).round(4)

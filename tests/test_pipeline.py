@@ -225,3 +225,18 @@ def test_dataset_versions_by_name():
     assert len(v1) == len(dataset.load_rdf_dataset()) and v1.rows.glass.nunique() == 32
     with pytest.raises(ValueError, match="'v3' is neither a dataset version \\(v1, v2\\)"):
         dataset.load_rdf_dataset("v3")
+
+
+def test_plot_against_floor_marks_ratios_and_kinds_without_a_floor():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    errors = pd.Series({"base": 0.006, "dopant-dopant": 0.04, "all": 0.01})
+    floor = pd.Series({"base": 0.002})
+    fig, ax = plt.subplots()
+    evaluation.plot_against_floor(ax, errors, floor, "median image MSE")
+    texts = [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    assert texts.count("no floor\nyet") == 2 and "3.0×" in texts
+    assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_xticklabels()] == ["base", "dopant–\ndopant", "all"]

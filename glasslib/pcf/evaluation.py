@@ -115,3 +115,22 @@ def noise_floor(oracle: pd.DataFrame) -> pd.DataFrame:
                      "peak_position_error_A_median": float(part["peak_position_error_A"].median()),
                      "peak_height_error_median": float(part["peak_height_error"].median())}
     return pd.DataFrame(out).T
+
+
+def plot_against_floor(ax, errors: pd.Series, floor: pd.Series, ylabel: str, model: str = "model") -> None:
+    """One panel: a model's error per kind of pair (dots, with their ratio to the floor) and the
+    MD noise floor (grey bars across the same column), on a log axis where a ratio reads as a
+    distance. A kind without replicas behind a floor (yet) says so instead."""
+    x = np.arange(len(errors))
+    values, floors = errors.to_numpy(float), floor.reindex(errors.index).to_numpy(float)
+    ax.plot(x, values, "o", ms=8, label=model, zorder=3)
+    shown = ~np.isnan(floors)
+    ax.hlines(floors[shown], x[shown] - 0.3, x[shown] + 0.3, color="grey", lw=4, label="MD noise floor")
+    for xi in x:
+        if shown[xi]:
+            ax.annotate(f"{values[xi] / floors[xi]:.1f}×", (xi + 0.12, values[xi]), fontsize=8, va="center")
+        else:
+            ax.annotate("no floor\nyet", (xi, 0.03), xycoords=("data", "axes fraction"), ha="center",
+                        fontsize=7, color="grey")
+    ax.set(xticks=x, yscale="log", ylabel=ylabel, xlim=(-0.6, len(x) - 0.4))
+    ax.set_xticklabels([str(k).replace("-", "–\n", 1) if str(k).startswith("dopant") else str(k) for k in errors.index])
