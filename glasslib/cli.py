@@ -52,33 +52,50 @@ def _cmd_md_campaign(args):
     return 1 if failed else 0
 
 
+def _study_runs(args):
+    """The quench-study runs that --rates, --seeds and --glasses select (ValueError names a bad one)."""
+    from .pcf.campaign import STUDY_GLASSES, STUDY_RATES_K_PER_PS, STUDY_SEEDS, quench_study_runs
+
+    rates = args.rates or STUDY_RATES_K_PER_PS
+    bad = [r for r in rates if r not in STUDY_RATES_K_PER_PS]
+    if bad:
+        raise ValueError(f"--rates {bad[0]:g} is not a study rate; choose from "
+                         f"{', '.join(f'{r:g}' for r in STUDY_RATES_K_PER_PS)}")
+    seeds = args.seeds or STUDY_SEEDS
+    if any(s < 1 for s in seeds):
+        raise ValueError(f"--seeds {min(seeds)} must be at least 1 (seeds 1 and 2 are the study's; 3 and up add replicas)")
+    glasses = args.glasses or STUDY_GLASSES
+    bad = [g for g in glasses if g not in STUDY_GLASSES]
+    if bad:
+        raise ValueError(f"--glasses {bad[0]} is not a study glass; choose from {', '.join(STUDY_GLASSES)}")
+    return quench_study_runs(rates=rates, seeds=seeds, glasses=glasses)
+
+
 def _cmd_md_quench_study(args):
-    from .pcf.campaign import STUDY_DIR, STUDY_RATES_K_PER_PS, quench_study_runs, run_campaign
+    from .pcf.campaign import STUDY_DIR, run_campaign
 
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
         return 2
-    rates = args.rates or STUDY_RATES_K_PER_PS
-    bad = [r for r in rates if r not in STUDY_RATES_K_PER_PS]
-    if bad:
-        print(f"error: --rates {bad[0]:g} is not a study rate; choose from "
-              f"{', '.join(f'{r:g}' for r in STUDY_RATES_K_PER_PS)}", file=sys.stderr)
+    try:
+        runs = _study_runs(args)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
-    results = run_campaign(runs=quench_study_runs(rates=rates), root=STUDY_DIR, n_atoms=args.atoms,
+    results = run_campaign(runs=runs, root=STUDY_DIR, n_atoms=args.atoms,
                            scheduler=args.scheduler, n_workers=args.workers, commit=args.commit,
                            rdf_table=False)
     return 1 if any(not r["ok"] for r in results) else 0
 
 
 def _cmd_md_advance(args):
-    from .pcf.campaign import (STUDY_DIR, V2_GLASSES, advance_runs, quench_study_runs,
-                               v2_campaign_runs)
+    from .pcf.campaign import STUDY_DIR, V2_GLASSES, advance_runs, v2_campaign_runs
 
     if args.workers < 1:
         print(f"error: --workers {args.workers} must be at least 1", file=sys.stderr)
         return 2
     try:
-        runs, root = ((quench_study_runs(), STUDY_DIR) if args.rate is None
+        runs, root = ((_study_runs(args), STUDY_DIR) if args.rate is None
                       else (v2_campaign_runs(args.rate), V2_GLASSES))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -283,6 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--commit", action="store_true", help="git-commit each finished run")
     p.add_argument("--rates", nargs="*", type=float, default=None, metavar="K_PER_PS",
                    help="only these quench rates (default: all of the study's)")
+    p.add_argument("--seeds", nargs="*", type=int, default=None, metavar="SEED",
+                   help="study seeds (default: 1 2; e.g. --seeds 3 adds a third replica)")
+    p.add_argument("--glasses", nargs="*", default=None, metavar="GLASS",
+                   help="only these study glasses (SiO2-undoped, NBS-undoped; default: both)")
     p.set_defaults(func=_cmd_md_quench_study)
 
     p = sub.add_parser("md-advance", help="advance unfinished study (or --rate: v2 campaign) runs up to their "
@@ -291,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, required=True, help="processes, one LAMMPS each")
     p.add_argument("--atoms", type=int, default=1000)
     p.add_argument("--root", default=None, help="a copy of the runs' folder to work in (default: the repository's)")
+    p.add_argument("--rates", nargs="*", type=float, default=None, metavar="K_PER_PS",
+                   help="study runs only: these quench rates (default: all)")
+    p.add_argument("--seeds", nargs="*", type=int, default=None, metavar="SEED",
+                   help="study seeds (default: 1 2; e.g. --seeds 3 adds a third replica)")
+    p.add_argument("--glasses", nargs="*", default=None, metavar="GLASS",
+                   help="only these study glasses (SiO2-undoped, NBS-undoped; default: both)")
     p.set_defaults(func=_cmd_md_advance)
 
     p = sub.add_parser("md-density-reference", help="SciGlass densities of the campaign compositions")

@@ -250,3 +250,11 @@ def test_v2_campaign_runs_every_glass_once_and_the_replicas_undoped_first():
     assert all(r.seed == int(r.name.rsplit("seed", 1)[1]) for r in runs)
     with pytest.raises(ValueError, match="50 K/ps is faster than the 20 K/ps"):
         campaign.v2_campaign_runs(50)
+
+
+def test_study_replicas_can_be_added_per_glass_and_rate():
+    runs = campaign.quench_study_runs(rates=[5, 20], seeds=[3], glasses=["NBS-undoped"])
+    assert [r.name for r in runs] == ["NBS-undoped__20Kps__seed3", "NBS-undoped__5Kps__seed3"]
+    assert [r.seed for r in runs] == [3, 3]
+    default = campaign.quench_study_runs()
+    assert len(default) == 16 and {r.glass.name for r in default} == set(campaign.STUDY_GLASSES)

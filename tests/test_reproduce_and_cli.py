@@ -86,6 +86,9 @@ def test_cli_reproduce_error_exit_code(capsys):
     (["tg-study", "--shard", "half"], "--shard 'half' must be I/N"),
     (["md-advance", "--workers", "0"], "--workers 0 must be at least 1"),
     (["md-advance", "--workers", "4", "--rate", "50"], "quench rate 50 K/ps is faster than the 20 K/ps"),
+    (["md-advance", "--workers", "4", "--rates", "7"], "--rates 7 is not a study rate; choose from 50, 20, 10, 5"),
+    (["md-quench-study", "--seeds", "0"], "--seeds 0 must be at least 1"),
+    (["md-quench-study", "--glasses", "GeO2-undoped"], "--glasses GeO2-undoped is not a study glass; choose from SiO2-undoped, NBS-undoped"),
     (["md-campaign-v2", "--rate", "50"], "quench rate 50 K/ps is faster than the 20 K/ps"),
 ])
 def test_cli_bad_input(argv, message, capsys):

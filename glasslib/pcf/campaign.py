@@ -82,14 +82,19 @@ class MDRun:
     seed: int = 1
 
 
-def quench_study_runs(rates=STUDY_RATES_K_PER_PS, seeds=STUDY_SEEDS) -> list[MDRun]:
-    """Both undoped glasses at every quench rate and seed, cheapest (fastest quench) first."""
+STUDY_GLASSES = ("SiO2-undoped", "NBS-undoped")
+
+
+def quench_study_runs(rates=STUDY_RATES_K_PER_PS, seeds=STUDY_SEEDS, glasses=STUDY_GLASSES) -> list[MDRun]:
+    """The undoped glasses (both by default) at every quench rate and seed, cheapest (fastest
+    quench) first."""
     runs = []
     for rate in sorted(rates, reverse=True):
         for seed in seeds:
             for base in ("SiO2", "NBS"):
                 glass = Glass(base)
-                runs.append(MDRun(f"{glass.name}__{rate:g}Kps__seed{seed}", glass, study_protocol(glass, rate), seed))
+                if glass.name in glasses:
+                    runs.append(MDRun(f"{glass.name}__{rate:g}Kps__seed{seed}", glass, study_protocol(glass, rate), seed))
     return runs
 
 
