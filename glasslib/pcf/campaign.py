@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import __version__, paths, vcs
 from . import structure
-from .dataset import RDFDataset, load_rdf_dataset
+from .dataset import RDFDataset, composition_of, load_rdf_dataset
 from .evaluation import replicate_oracle
 from .compositions import ATOMIC_MASS, Glass, campaign_grid
 from .md import CHECKPOINT_DATA, CHECKPOINT_STATE, Protocol, run_glass
@@ -114,9 +114,9 @@ CAMPAIGN_TABLE_POINTS = 5000
 
 def v2_campaign_runs(rate_K_per_ps: float) -> list[MDRun]:
     """Dataset v2: the undoped glasses with every replica seed, every other campaign glass with
-    seed 1, then the doped replica glasses' other seeds; the study's protocol at the rate the quench-rate study chose, its pair terms
-    tabulated (CAMPAIGN_TABLE_POINTS). Names carry the seed (SiO2-undoped__seed2); a seed sets
-    both the random packing and the velocities."""
+    seed 1, then the doped replica glasses' other seeds; the study's protocol at the rate the
+    quench-rate study chose, its pair terms tabulated (CAMPAIGN_TABLE_POINTS). Names carry the
+    seed (SiO2-undoped__seed2); a seed sets both the random packing and the velocities."""
     if rate_K_per_ps > 20.0:
         raise ValueError(f"quench rate {rate_K_per_ps:g} K/ps is faster than the 20 K/ps the protocol allows")
     grid = {g.name: g for g in campaign_grid()}
@@ -472,10 +472,11 @@ def md_replicas() -> tuple[str, pd.DataFrame]:
     """Where the MD noise floor comes from, and its replicate-oracle table
     (evaluation.replicate_oracle; evaluation.noise_floor summarises it): dataset v2's replicas
     once every replica glass (V2_REPLICA_GLASSES) has two finished seeds, else the quench-rate
-    study's runs (both undoped glasses, two seeds per rate, matched by rate). Same size (1,000 atoms) and production
-    (20 ps, 100 frames) as both datasets' glasses. ("none", empty table) without replicas."""
+    study's runs (both undoped glasses, seeds matched at the same rate). Same size (1,000 atoms)
+    and production (20 ps, 100 frames) as both datasets' glasses. ("none", empty table) without
+    replicas."""
     v2 = rdf_table(V2_GLASSES)
-    seeds = v2.drop_duplicates("glass").glass.str.replace(r"__seed\d+$", "", regex=True).value_counts()
+    seeds = composition_of(v2.drop_duplicates("glass").glass).value_counts()
     if len(v2) and all(seeds.get(name, 0) >= 2 for name in V2_REPLICA_GLASSES):
         oracle = replicate_oracle(load_rdf_dataset(v2))
         return (f"dataset v2: {oracle.glass.nunique()} runs, {len(V2_REPLICA_GLASSES)} glasses with "
@@ -485,5 +486,5 @@ def md_replicas() -> tuple[str, pd.DataFrame]:
     if oracle.empty:
         return "none", oracle
     rates = sorted(oracle.rate_K_per_ps.unique(), reverse=True)
-    return (f"quench-rate study: {oracle.glass.nunique()} runs of the two undoped glasses "
-            f"(seeds 1 and 2 at {', '.join(f'{r:g}' for r in rates)} K/ps)"), oracle
+    return (f"quench-rate study: {oracle.glass.nunique()} runs of the two undoped glasses, "
+            f"two or more seeds at {', '.join(f'{r:g}' for r in rates)} K/ps"), oracle
