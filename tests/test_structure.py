@@ -74,6 +74,8 @@ def test_quench_rate_rule():
     table.loc[table.rate_K_per_ps == 20.0, "n4"] = 0.70   # N4 of 20 K/ps now 0.05 away
     assert validation.choose_rate(table) == 10.0
     assert validation.choose_rate(table[table.rate_K_per_ps > 5.0]) is None
+    # one glass's 5 K/ps runs finished, the other's not yet: no decision (and no error)
+    assert validation.choose_rate(table[(table.rate_K_per_ps > 5.0) | (table.glass == "NBS-undoped")]) is None
     # the weak, seed-dependent FSDP of the NBS box does not decide the rate; silica's does
     table.loc[table.rate_K_per_ps == 20.0, "n4"] = 0.67
     table.loc[(table.glass == "NBS-undoped") & (table.rate_K_per_ps == 20.0), "fsdp_per_angstrom"] = 1.9

@@ -197,10 +197,10 @@ def rate_summary(table: pd.DataFrame) -> pd.DataFrame:
 def choose_rate(table: pd.DataFrame) -> float | None:
     """The campaign's quench rate: the fastest rate (never above 20 K/ps) whose mean density
     (within 1 %) of both undoped glasses, NBS N4 (within 0.03) and silica FSDP (within 0.03 1/A)
-    match the 5 K/ps means; None until the 5 K/ps runs are done."""
+    match the 5 K/ps means; None until the 5 K/ps runs of every glass are done."""
     means = table.groupby(["glass", "rate_K_per_ps"]).mean(numeric_only=True)
     rates = sorted({r for _, r in means.index}, reverse=True)
-    if SLOWEST_RATE not in rates:
+    if any((glass, SLOWEST_RATE) not in means.index for glass in {g for g, _ in means.index}):
         return None
     for rate in [r for r in rates if r <= FASTEST_ALLOWED_RATE]:
         ok = True
