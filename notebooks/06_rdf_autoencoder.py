@@ -138,7 +138,8 @@ by_kind.round(4)
 # (`evaluation.replicate_oracle`, `evaluation.noise_floor`). Until dataset v2's replicas are finished it
 # comes from the quench-rate study (both undoped glasses, two seeds per rate, new potential, same size
 # and production as this dataset), so it covers base-glass pairs only. An autoencoder error near the
-# floor has nothing left to learn; one below it on unseen images would be reproducing noise.
+# floor leaves nothing to learn: the seed-to-seed noise of an unseen curve cannot pass through an
+# 8-number bottleneck, so the floor is about as low as reconstruction can go.
 
 # %%
 floor_source, oracle = campaign.md_replicas()
