@@ -362,9 +362,13 @@ def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = G
     status dict per run.
 
     scheduler: address of an existing dask scheduler (e.g. from dask-jobqueue); without
-    it a LocalCluster with one single-threaded worker process per core is started.
+    it a LocalCluster with one single-threaded worker process per core is started, whose
+    scheduler hands a worker one glass at a time (worker-saturation 1.0: with dask's default
+    1.1 a worker may hold a second hours-long glass in its queue while another worker idles;
+    set the same on an external scheduler).
     commit: git-commit each finished glass (and the refreshed RDF table) as it arrives.
     """
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
     from tqdm.auto import tqdm
 
@@ -383,9 +387,10 @@ def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = G
         client = Client(scheduler)
     else:
         workers = n_workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1,
-                               processes=True, dashboard_address=None,
-                               env={"OMP_NUM_THREADS": "1"})
+        with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+            cluster = LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1,
+                                   processes=True, dashboard_address=None,
+                                   env={"OMP_NUM_THREADS": "1"})
         client = Client(cluster)
     results = []
     try:
