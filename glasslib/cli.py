@@ -259,6 +259,14 @@ def _cmd_book(args):
     return 0
 
 
+def _add_study_selection(p) -> None:
+    """--seeds and --glasses of the quench-study commands (read by _study_runs)."""
+    p.add_argument("--seeds", nargs="*", type=int, default=None, metavar="SEED",
+                   help="study seeds (default: 1 2; e.g. --seeds 3 adds a third replica)")
+    p.add_argument("--glasses", nargs="*", default=None, metavar="GLASS",
+                   help="only these study glasses (SiO2-undoped, NBS-undoped; default: both)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="glasslib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -300,10 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--commit", action="store_true", help="git-commit each finished run")
     p.add_argument("--rates", nargs="*", type=float, default=None, metavar="K_PER_PS",
                    help="only these quench rates (default: all of the study's)")
-    p.add_argument("--seeds", nargs="*", type=int, default=None, metavar="SEED",
-                   help="study seeds (default: 1 2; e.g. --seeds 3 adds a third replica)")
-    p.add_argument("--glasses", nargs="*", default=None, metavar="GLASS",
-                   help="only these study glasses (SiO2-undoped, NBS-undoped; default: both)")
+    _add_study_selection(p)
     p.set_defaults(func=_cmd_md_quench_study)
 
     p = sub.add_parser("md-advance", help="advance unfinished study (or --rate: v2 campaign) runs up to their "
@@ -314,10 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=None, help="a copy of the runs' folder to work in (default: the repository's)")
     p.add_argument("--rates", nargs="*", type=float, default=None, metavar="K_PER_PS",
                    help="study runs only: these quench rates (default: all)")
-    p.add_argument("--seeds", nargs="*", type=int, default=None, metavar="SEED",
-                   help="study seeds (default: 1 2; e.g. --seeds 3 adds a third replica)")
-    p.add_argument("--glasses", nargs="*", default=None, metavar="GLASS",
-                   help="only these study glasses (SiO2-undoped, NBS-undoped; default: both)")
+    _add_study_selection(p)
     p.set_defaults(func=_cmd_md_advance)
 
     p = sub.add_parser("md-density-reference", help="SciGlass densities of the campaign compositions")
