@@ -32,20 +32,26 @@ class Missing(Exception):
     pass
 
 
-def metrics(notebook: str, profile: str = "quick") -> dict:
+def metrics(notebook: str, profile: str = "quick", variant: str | None = None) -> dict:
     folder = paths.FIGURES / notebook
-    path = (folder / "full" if profile == "full" else folder) / "metrics.json"
+    folder = folder / "full" if profile == "full" else folder
+    path = (folder / variant if variant else folder) / "metrics.json"
     if not path.exists():
-        raise Missing(f"no {profile} run of {notebook} yet")
+        raise Missing(f"no {profile} run of {notebook}{f' ({variant})' if variant else ''} yet")
     return json.loads(path.read_text())
 
 
-def _each_profile(notebook: str, describe, sep: str = "") -> str:
-    """`describe(metrics)` for the full and the quick run of `notebook`, each run that exists."""
+# paper 1's runs in the order the table lists them: retrained on MD dataset v2 (once that run
+# exists), then the dataset v1 runs; a v2 cell stands beside the v1 one, so a reader sees before and after
+P1_RUNS = (("full", "md-v2", "full, MD v2"), ("full", None, "full"), ("quick", None, "quick"))
+
+
+def _each_profile(notebook: str, describe, sep: str = "", runs=(("full", None, "full"), ("quick", None, "quick"))) -> str:
+    """`describe(metrics)` for each run of `notebook` in `runs` (profile, variant, label) that exists."""
     parts = []
-    for profile in ("full", "quick"):
+    for profile, variant, label in runs:
         try:
-            parts.append(f"{profile}{sep}{describe(metrics(notebook, profile))}")
+            parts.append(f"{label}{sep}{describe(metrics(notebook, profile, variant))}")
         except Missing:
             continue
     if not parts:
@@ -208,40 +214,41 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
         return (f": latent R² {_f(m['latent_r2'], 2)}, first-peak error median "
                 f"{m['peak_position_error_median_A']:.3f} Å (goal ≤ {p1.PEAK_POSITION_GOAL_ANGSTROM} Å: {goal})")
 
-    def fig8():
-        m = metrics("07_rdf_forest_pipeline", "full")
+    def fig8(m):
         held = m["pipeline_g_r2"] > m["direct_rf_r2"]
-        return (f"full: direct RF {_f(m['direct_rf_r2'])}, latent RF → decoder {_f(m['pipeline_g_r2'])}, "
+        return (f": direct RF {_f(m['direct_rf_r2'])}, latent RF → decoder {_f(m['pipeline_g_r2'])}, "
                 f"MD images turned back into curves {_f(m['image_roundtrip_g_r2'])} — "
                 f"{'reproduced' if held else '**not reproduced**'}")
 
-    def holdout():
-        parts = []
-        for profile in ("full", "quick"):
-            m = metrics("07_rdf_forest_pipeline", profile)["glass_holdout"]
-            pipe, near = m["pipeline"]["image_mse"], m["nearest composition"]["image_mse"]
-            parts.append(f"{profile}: pipeline {pipe:.4f} vs nearest-composition baseline {near:.4f} "
-                         f"({'pipeline' if pipe < near else 'baseline'} better)")
-        return "; ".join(parts)
+    def holdout(m):
+        m = m["glass_holdout"]
+        pipe, near = m["pipeline"]["image_mse"], m["nearest composition"]["image_mse"]
+        return (f": pipeline {pipe:.4f} vs nearest-composition baseline {near:.4f} "
+                f"({'pipeline' if pipe < near else 'baseline'} better)")
 
     def floor():
         m = metrics("07_rdf_forest_pipeline")
         base = m["md_noise_floor"]["base"]
         parts = [f"base-glass pairs, {m['md_noise_floor_source']}: image MSE median "
                  f"{base['image_mse_median']:.4f}, first-peak position {base['peak_position_error_A_median']:.4f} Å"]
-        for profile in ("full", "quick"):
-            pipe = metrics("07_rdf_forest_pipeline", profile)["by_kind_median"]["paper (ReLU bottleneck) | base"]
-            parts.append(f"pipeline on held-out base pairs ({profile}): {pipe['image_mse']:.4f}, "
+        for profile, variant, label in P1_RUNS:
+            try:
+                pipe = metrics("07_rdf_forest_pipeline", profile, variant)["by_kind_median"]["paper (ReLU bottleneck) | base"]
+            except Missing:
+                continue
+            parts.append(f"pipeline on held-out base pairs ({label}): {pipe['image_mse']:.4f}, "
                          f"{pipe['peak_position_error_A']:.4f} Å")
         return "; ".join(parts)
 
     return [("P1 MD glasses / RDFs", f"{p1.N_RDFS} RDFs, ~{p1.CPU_HOURS_PER_GLASS} CPU h per glass", md),
             ("P1 autoencoder MSE train / validation", f"~{p1.AE_TRAIN_MSE} / goal ≤ {p1.AE_VALIDATION_MSE_GOAL}",
-             lambda: _each_profile("06_rdf_autoencoder", ae, sep=" ")),
+             lambda: _each_profile("06_rdf_autoencoder", ae, sep=" ", runs=P1_RUNS)),
             ("P1 latent R², pipeline first-peak error", f"~{p1.LATENT_R2}",
-             lambda: _each_profile("07_rdf_forest_pipeline", latent)),
-            ("P1 Fig. 8 like for like: R² on the 100-point g(r)", "latent route better", fig8),
-            ("P1 whole-glass hold-out, image MSE", "—", holdout),
+             lambda: _each_profile("07_rdf_forest_pipeline", latent, runs=P1_RUNS)),
+            ("P1 Fig. 8 like for like: R² on the 100-point g(r)", "latent route better",
+             lambda: _each_profile("07_rdf_forest_pipeline", fig8, runs=P1_RUNS[:2])),
+            ("P1 whole-glass hold-out, image MSE", "—",
+             lambda: _each_profile("07_rdf_forest_pipeline", holdout, runs=P1_RUNS)),
             ("P1 MD noise floor (replica scatter) vs pipeline error", "—", floor)]
 
 

@@ -53,3 +53,27 @@ def test_md_v2_study_line_quotes_mean_sd_and_seeds():
     assert line.index("50 K/ps") < line.index("20 K/ps")
     assert report._md_v2({**study, "chosen_rate_K_per_ps": 20.0}).endswith("chosen rate 20 K/ps")
     assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
+
+
+def test_md_v2_retraining_stands_beside_the_v1_numbers(tmp_path, monkeypatch):
+    """Once notebooks 06-07 have run on MD dataset v2 (figures/<stem>/full/md-v2/), each paper-1
+    row shows that run first and the v1 runs after it: before and after in one cell."""
+    figures = tmp_path / "figures"
+    shutil.copytree(paths.FIGURES, figures)
+    monkeypatch.setattr(paths, "FIGURES", figures)
+    assert "full, MD v2" not in report.table()
+    for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):
+        (figures / stem / "full" / "md-v2").mkdir()
+        shutil.copy(figures / stem / "full" / "metrics.json", figures / stem / "full" / "md-v2" / "metrics.json")
+    v2 = figures / "06_rdf_autoencoder" / "full" / "md-v2" / "metrics.json"
+    m = json.loads(v2.read_text())
+    m["mse_validation"] = 0.0012345
+    v2.write_text(json.dumps(m))
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in report.table().splitlines()}
+    ae = rows["P1 autoencoder MSE train / validation"]
+    assert "full, MD v2 (" in ae and "/ 0.0012 mean" in ae and "validation goal met" in ae
+    assert ae.index("full, MD v2") < ae.index("; full (") < ae.index("; quick (")
+    for label in ("P1 latent R², pipeline first-peak error", "P1 whole-glass hold-out, image MSE",
+                  "P1 Fig. 8 like for like: R² on the 100-point g(r)",
+                  "P1 MD noise floor (replica scatter) vs pipeline error"):
+        assert "full, MD v2" in rows[label], label
