@@ -42,6 +42,7 @@ class NotebookRun:
     variant: str | None = None     # e.g. "md-v2": a run on other data, kept apart from the default's outputs
     inputs: dict = field(default_factory=dict, init=False, repr=False)
     started: float = field(default_factory=time.perf_counter, init=False, repr=False)
+    cpu_started: float = field(default_factory=lambda: _cpu_seconds(), init=False, repr=False)
 
     def __post_init__(self):
         check_profile(self.profile)
@@ -113,8 +114,13 @@ class NotebookRun:
     def closing_line(self) -> str:
         """The last line of a notebook: the machine it ran on and the minutes since the run began
         (printed, never stored in metrics: it changes on every run)."""
-        return (f"{self.profile} profile, seed {self.seed}: {(time.perf_counter() - self.started) / 60:.1f} minutes "
-                f"on {seeds.available_cores()} of {os.cpu_count()} cores ({_cpu_name()}, {self.threads} thread(s) for the models)")
+        wall = (time.perf_counter() - self.started) / 60
+        cpu = (_cpu_seconds() - self.cpu_started) / 60
+        # the CPU minutes beside the wall minutes show a run that shared its cores with other work
+        # (wall well above CPU for a one-thread run)
+        return (f"{self.profile} profile, seed {self.seed}: {wall:.1f} minutes ({cpu:.1f} CPU-minutes of this kernel "
+                f"and its finished child processes) on {seeds.available_cores()} of {os.cpu_count()} cores "
+                f"({_cpu_name()}, {self.threads} thread(s) for the models)")
 
     def check_metrics(self) -> None:
         """Quick profile: compare this run's headline metrics with the seed study's expectations
@@ -165,6 +171,14 @@ def _jsonable(value):
         return float(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and the child processes it has waited for."""
+    import resource
+
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def _cpu_name() -> str:

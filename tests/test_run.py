@@ -135,5 +135,8 @@ def test_check_metrics_fails_a_broken_model(figures):
 def test_closing_line_names_the_machine_and_the_minutes():
     run = glasslib.notebook_run("99_test", "quick", seed=3)
     line = run.closing_line()
-    assert line.startswith("quick profile, seed 3: 0.") and " minutes on " in line
+    assert line.startswith("quick profile, seed 3: 0.") and " CPU-minutes of this kernel" in line
     assert f"of {__import__('os').cpu_count()} cores" in line
+    run.cpu_started -= 120.0            # as if the run had used two CPU-minutes so far
+    cpu = float(run.closing_line().split(" minutes (")[1].split(" CPU-minutes")[0])
+    assert 2.0 <= cpu <= 2.2
