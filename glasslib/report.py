@@ -164,8 +164,9 @@ def _md_v2(study: dict | None) -> str:
                         f"FSDP {_pm(sio2, 'fsdp_per_angstrom')} Å⁻¹ (1.40–1.60)")
         parts.append(f"{rate:g} K/ps: " + "; ".join(bits))
     chosen = study["chosen_rate_K_per_ps"]
-    return (f"; dataset v2 (in progress), quench-rate study {study['runs_finished']} of {study['runs_planned']} runs, "
-            f"mean ± SD over seeds — " + " | ".join(parts)
+    extra = study.get("runs_extra_seeds", 0)
+    return (f"; dataset v2 (in progress), quench-rate study {study['runs_finished']} of {study['runs_planned']} runs"
+            + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "") + ", mean ± SD over seeds — " + " | ".join(parts)
             + (f"; chosen rate {chosen:g} K/ps" if chosen else "; rate not chosen yet (needs the 5 K/ps runs)"))
 
 

@@ -52,6 +52,7 @@ def test_md_v2_study_line_quotes_mean_sd_and_seeds():
     assert "20 K/ps: silica density 2.200 (1 seed) g/cm³" in line and "FSDP 1.55 (1 seed)" in line
     assert line.index("50 K/ps") < line.index("20 K/ps")
     assert report._md_v2({**study, "chosen_rate_K_per_ps": 20.0}).endswith("chosen rate 20 K/ps")
+    assert "study 3 of 16 runs and 2 extra seeds, mean" in report._md_v2({**study, "runs_extra_seeds": 2})
     assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
 
 
