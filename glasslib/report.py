@@ -167,7 +167,19 @@ def _md_v2(study: dict | None) -> str:
     extra = study.get("runs_extra_seeds", 0)
     return (f"; dataset v2 (in progress), quench-rate study {study['runs_finished']} of {study['runs_planned']} runs"
             + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "") + ", mean ± SD over seeds — " + " | ".join(parts)
-            + (f"; chosen rate {chosen:g} K/ps" if chosen else "; rate not chosen yet (needs the 5 K/ps runs)"))
+            + (f"; chosen rate {chosen:g} K/ps{_excluded(study.get('rate_comparison') or [])}" if chosen
+               else "; rate not chosen yet (needs the 5 K/ps runs)"))
+
+
+def _excluded(rows: list[dict]) -> str:
+    """The faster rates the study's rule turned down by a resolved check: what and by how much."""
+    out = [r for r in rows if not r["within_tolerance"] and r["resolved"]]
+    if not out:
+        return ""
+    return " (faster rates out, beyond tolerance and seed spread: " + ", ".join(
+        f"{r['rate_K_per_ps']:g} K/ps {r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} "
+        + (f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}") + f", Welch t {r['welch_t']:+.1f}"
+        for r in out) + ")"
 
 
 def _lever(lever: str, rows: list[dict] | None, if_changed: str) -> str:

@@ -52,6 +52,13 @@ def test_md_v2_study_line_quotes_mean_sd_and_seeds():
     assert "20 K/ps: silica density 2.200 (1 seed) g/cm³" in line and "FSDP 1.55 (1 seed)" in line
     assert line.index("50 K/ps") < line.index("20 K/ps")
     assert report._md_v2({**study, "chosen_rate_K_per_ps": 20.0}).endswith("chosen rate 20 K/ps")
+    rows = [{"rate_K_per_ps": 20.0, "glass": "SiO2-undoped", "check": "density_g_cm3", "difference": -0.0147,
+             "relative": True, "within_tolerance": False, "resolved": True, "welch_t": -3.2},
+            {"rate_K_per_ps": 20.0, "glass": "NBS-undoped", "check": "n4", "difference": -0.034,
+             "relative": False, "within_tolerance": False, "resolved": False, "welch_t": -1.6}]
+    line = report._md_v2({**study, "chosen_rate_K_per_ps": 5.0, "rate_comparison": rows})
+    assert line.endswith("chosen rate 5 K/ps (faster rates out, beyond tolerance and seed spread: "
+                         "20 K/ps SiO2 density -1.5%, Welch t -3.2)")      # the unresolved N4 row is not named
     assert "study 3 of 16 runs and 2 extra seeds, mean" in report._md_v2({**study, "runs_extra_seeds": 2})
     assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
 
