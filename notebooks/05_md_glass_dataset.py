@@ -376,8 +376,8 @@ if levers:
 # %% [markdown]
 # ### Dataset v2 against experiment, mean ± SD over the replicas
 #
-# Every glass of dataset v2 (`data/md-v2/glasses/`, `glasslib md-campaign-v2 --rate R --commit` once
-# the study has chosen R): density against the SciGlass median of the same composition (silica within
+# Every glass of dataset v2 (`data/md-v2/glasses/`, made by `glasslib md-campaign-v2 --rate R --commit`
+# at the rate R the study above chose; resumable, each finished glass committed): density against the SciGlass median of the same composition (silica within
 # 2.5 %, NBS within 3 %), N4 against the Dell–Bray model with R and K counted as the potential counts
 # them (R = (Na2O + BaO)/B2O3, K = SiO2/B2O3; ZnO and TiO2 in neither), silica's neutron FSDP
 # (1.40–1.60 Å⁻¹) and second peak (2.8–3.1 Å⁻¹). The undoped glasses and one doped glass per base and
