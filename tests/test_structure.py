@@ -169,3 +169,22 @@ def test_rate_comparison_shows_the_rows_behind_the_rule_and_whether_seeds_resolv
     assert cmp.loc[(10.0, "density_g_cm3"), "within_tolerance"] and not cmp.loc[(10.0, "density_g_cm3"), "resolved"]
     assert validation.choose_rate(table) == 10.0
     assert validation.rate_comparison(table[table.rate_K_per_ps != 5.0]).empty
+
+
+def test_campaign_seeds_compared_with_the_study_at_its_rate_and_pooled_into_the_rule():
+    def row(rate, seed, density, n4, glass="NBS-undoped"):
+        return {"glass": glass, "rate_K_per_ps": rate, "seed": seed, "density_g_cm3": density, "n4": n4}
+    # the study: 10 K/ps N4 0.05 above 5 K/ps, so the rule keeps 5 K/ps
+    study = pd.DataFrame([row(10.0, s, 2.50, 0.70) for s in (1, 2)] + [row(5.0, 1, 2.50, 0.64), row(5.0, 2, 2.50, 0.66)])
+    assert validation.choose_rate(study) == 5.0
+    # the campaign at 5 K/ps (and a doped glass the rule never reads): N4 0.69 and 0.71
+    runs = pd.DataFrame([row(5.0, 1, 2.50, 0.69), row(5.0, 2, 2.50, 0.71), row(5.0, 1, 3.00, 0.10, "NBS-BaO-10")])
+    cmp = validation.campaign_comparison(study, runs, 5.0).set_index("check")
+    assert cmp.loc["n4", "mean_reference"] == pytest.approx(0.65) and cmp.loc["n4", "mean_candidate"] == pytest.approx(0.70)
+    assert cmp.loc["n4", "seeds_candidate"] == 2 and cmp.loc["n4", "difference"] == pytest.approx(0.05)
+    # Welch: each pair of seeds has variance 0.0002, so se = sqrt(0.0002/2 + 0.0002/2)
+    assert cmp.loc["n4", "se"] == pytest.approx(0.0002 ** 0.5)
+    # pooled, the 5 K/ps mean N4 is 0.675: 10 K/ps (0.70) is then within 0.03 and the rule takes it
+    assert validation.pooled_choice(study, runs) == 10.0
+    # nothing at the asked rate: nothing to compare
+    assert validation.campaign_comparison(study, runs, 20.0).empty

@@ -301,6 +301,22 @@ def table_comparison(study: pd.DataFrame, probe: pd.DataFrame, points: int = 500
     return protocol_comparison(study_protocol_runs(study, probe, rate), table)
 
 
+def campaign_comparison(study: pd.DataFrame, campaign_runs: pd.DataFrame, rate: float) -> pd.DataFrame:
+    """The campaign's undoped replicas (pair terms as a spline table, the study's protocol
+    otherwise) against the study's analytic runs at the same quench rate: protocol_comparison,
+    the check that the table does not change slowly quenched glasses either (table_comparison
+    checks it at 50 K/ps). Both tables as study_table returns them."""
+    at_rate = study[study.rate_K_per_ps == rate]
+    return protocol_comparison(at_rate, campaign_runs[campaign_runs.rate_K_per_ps == rate])
+
+
+def pooled_choice(study: pd.DataFrame, campaign_runs: pd.DataFrame) -> float | None:
+    """choose_rate with the campaign's undoped replicas counted as further seeds of their rate:
+    what the rule would say if the spline table and the analytic terms made the same glass."""
+    undoped = campaign_runs[campaign_runs.glass.isin(RATE_CHECKS)]
+    return choose_rate(pd.concat([study, undoped], ignore_index=True))
+
+
 SECOND_PEAK_WINDOW = (2.3, 3.6)      # 1/A, where the fit looks for silica's second S(q) peak
 EXPERIMENT_WINDOWS = {"fsdp_per_angstrom": (1.40, 1.60), "second_peak_per_angstrom": (2.8, 3.1)}
 
