@@ -172,6 +172,40 @@ def _md_v2(study: dict | None) -> str:
                else "; rate not chosen yet (needs the 5 K/ps runs)"))
 
 
+def _md_v2_campaign(progress: dict | None, glasses: list[dict], versus: list[dict]) -> str:
+    """Dataset v2's campaign so far: runs finished, the undoped glasses against experiment (mean
+    ± SD over their seeds) and the campaign's undoped seeds against the study's at the same rate."""
+    if not progress or not progress.get("runs_finished"):
+        return ""
+    by = {g["glass"]: g for g in glasses}
+
+    def seeds(g: dict) -> str:
+        return f"{g['n_seeds']} seed{'s' if g['n_seeds'] > 1 else ''}"
+
+    def pm(g: dict, col: str, digits: int) -> str:
+        sd = g.get(f"{col}_std")
+        return f"{g[f'{col}_mean']:.{digits}f}" + (f" ± {sd:.{digits}f}" if g["n_seeds"] > 1 and sd == sd else "")
+
+    bits = []
+    if "SiO2-undoped" in by:
+        g = by["SiO2-undoped"]
+        bits.append(f"silica ({seeds(g)}) density {pm(g, 'density_g_cm3', 3)} g/cm³ (SciGlass "
+                    f"{g['sciglass_density_g_cm3']:.3f}, {g['density_deviation_percent']:+.1f} %), "
+                    f"FSDP {pm(g, 'fsdp_per_angstrom', 2)} Å⁻¹ (1.40–1.60)")
+    if "NBS-undoped" in by:
+        g = by["NBS-undoped"]
+        bits.append(f"NBS ({seeds(g)}) N4 {pm(g, 'n4', 2)} (Dell–Bray {g['dell_bray_n4']:.2f}), density "
+                    f"{pm(g, 'density_g_cm3', 3)} g/cm³ (SciGlass {g['sciglass_density_g_cm3']:.3f})")
+    apart = [f"{r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} "
+             + (f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}")
+             + f" (Welch t {r['welch_t']:+.1f}, {r['seeds_candidate']} vs {r['seeds_reference']} seeds)"
+             for r in versus if abs(r["welch_t"]) >= 2]
+    return (f"; dataset v2 campaign at {progress['rate_K_per_ps']:g} K/ps: {progress['runs_finished']} of "
+            f"{progress['runs_planned']} runs" + (": " + "; ".join(bits) if bits else "")
+            + ("" if not versus else "; against the study's analytic seeds at that rate: "
+               + (", ".join(apart) + " distinguishable" if apart else "no check distinguishable")))
+
+
 def _excluded(rows: list[dict]) -> str:
     """The faster rates the study's rule turned down by a resolved check: what and by how much."""
     out = [r for r in rows if not r["within_tolerance"] and r["resolved"]]
@@ -215,8 +249,9 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
                 f"{m['checks_passed']} of {m['checks']} structure checks pass")
         return (text + _md_v2(m.get("v2_study"))
                 + _lever("a 2 fs timestep", m.get("v2_timestep_probe"), "the campaign stays at 1 fs")
-                + _lever("the 5,000-point pair table", m.get("v2_pair_table_probe"),
-                         "the campaign must return to the analytic styles"))
+                + _lever("the 5,000-point pair table (50 K/ps)", m.get("v2_pair_table_probe"),
+                         "the campaign must return to the analytic styles")
+                + _md_v2_campaign(m.get("v2_campaign"), m.get("v2_glasses") or [], m.get("v2_campaign_vs_study") or []))
 
     def ae(m):
         goal = "met" if m["mse_validation"] <= p1.AE_VALIDATION_MSE_GOAL else "missed"

@@ -63,6 +63,27 @@ def test_md_v2_study_line_quotes_mean_sd_and_seeds():
     assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
 
 
+def test_md_v2_campaign_line_gives_progress_replicas_and_the_study_check():
+    progress = {"rate_K_per_ps": 5.0, "runs_finished": 4, "runs_planned": 48}
+    silica = {"glass": "SiO2-undoped", "n_seeds": 3, "density_g_cm3_mean": 2.2102, "density_g_cm3_std": 0.0212,
+              "fsdp_per_angstrom_mean": 1.588, "fsdp_per_angstrom_std": 0.017, "sciglass_density_g_cm3": 2.202,
+              "density_deviation_percent": 0.37}
+    nbs = {"glass": "NBS-undoped", "n_seeds": 1, "n4_mean": 0.7297, "n4_std": float("nan"), "dell_bray_n4": 0.6875,
+           "density_g_cm3_mean": 2.4747, "density_g_cm3_std": float("nan"), "sciglass_density_g_cm3": 2.5175}
+    versus = [{"glass": "SiO2-undoped", "check": "density_g_cm3", "difference": -0.0156, "relative": True,
+               "welch_t": -2.76, "seeds_candidate": 3, "seeds_reference": 2},
+              {"glass": "NBS-undoped", "check": "n4", "difference": 0.042, "relative": False,
+               "welch_t": 1.1, "seeds_candidate": 1, "seeds_reference": 2}]
+    line = report._md_v2_campaign(progress, [nbs, silica], versus)
+    assert line.startswith("; dataset v2 campaign at 5 K/ps: 4 of 48 runs: silica (3 seeds) density 2.210 ± 0.021")
+    assert "(SciGlass 2.202, +0.4 %)" in line and "FSDP 1.59 ± 0.02" in line
+    assert "NBS (1 seed) N4 0.73 (Dell–Bray 0.69), density 2.475 g/cm³" in line      # no SD from one seed
+    assert line.endswith("SiO2 density -1.6% (Welch t -2.8, 3 vs 2 seeds) distinguishable")   # the N4 row is not
+    assert line.index("silica") < line.index("NBS (1 seed)")
+    assert report._md_v2_campaign(progress, [], versus[1:]).endswith("no check distinguishable")
+    assert report._md_v2_campaign(None, [nbs], []) == report._md_v2_campaign({**progress, "runs_finished": 0}, [], []) == ""
+
+
 def test_md_v2_retraining_stands_beside_the_v1_numbers(tmp_path, monkeypatch):
     """Once notebooks 06-07 have run on MD dataset v2 (figures/<stem>/full/md-v2/), each paper-1
     row shows that run first and the v1 runs after it: before and after in one cell."""
