@@ -131,13 +131,26 @@ def test_density_is_converged_at_300_K(folder):
 DATASET_DIRS = [d for d in RUN_DIRS if d.parent in (campaign.STUDY_DIR, campaign.V2_GLASSES)]
 
 
+def _three_body_heat() -> dict:
+    """NVE heating (meV/atom/ps) of each undoped glass at 300 K with the published force field,
+    per timestep (benchmarks/md_energy_drift.py)."""
+    rows = json.loads((paths.ROOT / "benchmarks" / "results" / "md_energy_drift.json").read_text())["rows"]
+    return {(r["glass"], r["timestep_fs"]): r["drift_meV_per_atom_per_ps"] for r in rows
+            if r["state"].startswith("glass") and "three-body" in r["force_field"]}
+
+
 @pytest.mark.parametrize("folder", DATASET_DIRS, ids=lambda d: d.name)
 def test_production_runs_at_its_temperature(folder):
-    """The thermostat holds the production stage within 5 % of its target (300 K), read from the
-    stored log. BMP's three-body term heats an NBS glass at constant energy by ~50 meV/atom/ps
-    (benchmarks/md_energy_drift.py); at 1 fs with 0.1 ps damping the thermostat keeps it near
-    312 K, at 2 fs with the same 100-step damping (0.2 ps) the probe glass sat at 331 K."""
-    protocol = _meta(folder)["protocol"]
+    """The production stage, read from the stored log, runs where its thermostat puts it: within
+    7 K of the target (300 K) plus the Nose-Hoover chain's excess for the heat BMP's three-body
+    term puts in (validation.nose_hoover_excess_K: 17 K for NBS, 0.5 K for silica at 1 fs and
+    0.1 ps). A doped glass lies between the target and its undoped base glass's excess: its dopant
+    dilutes the boron whose B-O-B and B-O-Si bridges carry the heat. NBS glasses are therefore
+    sampled at 310-320 K, not 300 K; a broken thermostat or a hotter force field fails here."""
+    from glasslib.pcf import validation
+
+    meta = _meta(folder)
+    protocol = meta["protocol"]
     thermo = []
     for line in gzip.open(folder / "log.lammps.gz", "rt"):
         parts = line.split()
@@ -150,7 +163,12 @@ def test_production_runs_at_its_temperature(folder):
     steps = protocol["production_ps"] * 1000 / protocol["timestep_fs"]
     production = thermo[thermo[:, 0] > thermo[:, 0].max() - steps]
     assert len(production) >= 10
-    assert abs(production[:, 1].mean() / protocol["final_K"] - 1) < 0.05
+    heat = _three_body_heat()[f"{meta['base']}-undoped", protocol["timestep_fs"]]
+    excess = validation.nose_hoover_excess_K(heat, md.thermostat_damping_ps(protocol["timestep_fs"],
+                                                                            protocol.get("thermostat_damping_ps")),
+                                             protocol.get("thermostat_chain") or 3)
+    low = protocol["final_K"] + (excess if meta["glass"].endswith("-undoped") else 0.0) - 7.0
+    assert low < production[:, 1].mean() < protocol["final_K"] + excess + 7.0
 
 
 def test_nose_hoover_excess_follows_the_heat_of_the_three_body_term():
