@@ -210,7 +210,8 @@ def _excluded(rows: list[dict]) -> str:
     """The faster rates the study's rule turned down by a resolved check: what and by how much."""
     out = [r for r in rows if not r["within_tolerance"] and r["resolved"]]
     if not out:
-        return ""
+        unresolved = any(not r["within_tolerance"] for r in rows)
+        return " (faster rates out only by checks the seeds do not resolve)" if unresolved else ""
     return " (faster rates out, beyond tolerance and seed spread: " + ", ".join(
         f"{r['rate_K_per_ps']:g} K/ps {r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} "
         + (f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}") + f", Welch t {r['welch_t']:+.1f}"

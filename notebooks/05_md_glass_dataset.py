@@ -411,7 +411,7 @@ v2.round(3) if len(v2) else print(f"no dataset-v2 glass committed yet "
                                   f"({len(campaign.load_glasses(campaign.STUDY_DIR))} quench-study runs so far)")
 
 # %% [markdown]
-# ### The campaign against the study at the chosen rate
+# ### The campaign against the study at the campaign's rate
 #
 # The campaign runs the study's protocol with one change, the pair terms as a spline table; the probes
 # above checked that lever at 50 K/ps. The undoped replicas check it again where it matters, at the
@@ -422,7 +422,9 @@ v2.round(3) if len(v2) else print(f"no dataset-v2 glass committed yet "
 # %%
 chosen = validation.choose_rate(study) if len(study) else None
 v2_runs = validation.study_table(campaign.V2_GLASSES) if campaign.V2_GLASSES.exists() else pd.DataFrame()
-versus = validation.campaign_comparison(study, v2_runs, chosen) if chosen and len(v2_runs) else pd.DataFrame()
+# the rate the campaign runs at, read from its own glasses (one rate for the whole dataset)
+[campaign_rate] = sorted(set(v2_runs.rate_K_per_ps)) if len(v2_runs) else [None]
+versus = validation.campaign_comparison(study, v2_runs, campaign_rate) if len(v2_runs) else pd.DataFrame()
 for r in versus.itertuples():
     size = f"{r.difference:+.1%}" if r.relative else f"{r.difference:+.3f}"
     seeds = "seed" if r.seeds_candidate == 1 else "seeds"
@@ -431,12 +433,13 @@ for r in versus.itertuples():
           + ("inside the seed spread: not distinguishable" if abs(r.welch_t) < 2 else "distinguishable"))
 pooled = validation.pooled_choice(study, v2_runs) if len(versus) else None
 if len(versus):
-    print(f"rate chosen by the study: {chosen:g} K/ps; with the campaign's undoped seeds pooled: {pooled:g} K/ps")
+    print(f"campaign rate {campaign_rate:g} K/ps; rate the study's rule chooses: {chosen:g} K/ps, "
+          f"with the campaign's undoped seeds pooled: {pooled:g} K/ps")
     if (versus.welch_t.abs() >= 2).any():
-        print("a distinguishable row means either the table changes that check at this rate or the study's few "
-              "analytic seeds sit high or low by chance (an SD from two seeds is itself uncertain); more analytic "
-              "seeds decide it: glasslib md-quench-study --rates 5 --seeds 3 --commit")
-versus.round(4) if len(versus) else print("no campaign glass at the chosen rate yet")
+        print("a distinguishable row means either the table changes that check at this rate or the few seeds "
+              "behind it sit high or low by chance (an SD from two or three seeds is itself uncertain): more seeds "
+              "of both decide it (glasslib md-quench-study --rates R --seeds 4 5 adds analytic ones)")
+versus.round(4) if len(versus) else print("no campaign glass yet")
 
 # %%
 n_rdfs = int(table.groupby(["glass", "pair"]).ngroups) if len(table) else 0
@@ -454,9 +457,9 @@ run.save_metrics({
                          for col in ("density_g_cm3", "n4", "fsdp_per_angstrom") for stat in ("mean", "std", "count")}}
                      for glass, rate in study_means.index]},
     "v2_glasses": v2.to_dict("records") if len(v2) else [],
-    # the campaign's undoped seeds (spline table) against the study's analytic seeds at the chosen rate
-    "v2_campaign": {"rate_K_per_ps": chosen, "runs_finished": len(v2_runs),
-                    "runs_planned": len(campaign.v2_campaign_runs(chosen)) if chosen else None},
+    # the campaign's undoped seeds (spline table) against the study's analytic seeds at the campaign's rate
+    "v2_campaign": {"rate_K_per_ps": campaign_rate, "runs_finished": len(v2_runs),
+                    "runs_planned": len(campaign.v2_campaign_runs(campaign_rate)) if campaign_rate else None},
     "v2_campaign_vs_study": versus.to_dict("records"), "v2_rate_with_campaign_seeds_pooled": pooled,
     # 2 fs against the 1 fs study protocol at 50 K/ps (differences relative for density)
     "v2_timestep_probe": levers["2 fs timestep"].to_dict("records") if "2 fs timestep" in levers else [],

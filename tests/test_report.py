@@ -59,6 +59,8 @@ def test_md_v2_study_line_quotes_mean_sd_and_seeds():
     line = report._md_v2({**study, "chosen_rate_K_per_ps": 5.0, "rate_comparison": rows})
     assert line.endswith("chosen rate 5 K/ps (faster rates out, beyond tolerance and seed spread: "
                          "20 K/ps SiO2 density -1.5%, Welch t -3.2)")      # the unresolved N4 row is not named
+    line = report._md_v2({**study, "chosen_rate_K_per_ps": 5.0, "rate_comparison": rows[1:]})
+    assert line.endswith("chosen rate 5 K/ps (faster rates out only by checks the seeds do not resolve)")
     assert "study 3 of 16 runs and 2 extra seeds, mean" in report._md_v2({**study, "runs_extra_seeds": 2})
     assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
 
