@@ -108,7 +108,7 @@ def _cmd_md_campaign_v2(args):
     from .pcf.campaign import V2_GLASSES, run_campaign, v2_campaign_runs
 
     try:
-        runs = v2_campaign_runs(args.rate)
+        runs = v2_campaign_runs(args.rate, args.glasses, args.extra_seeds)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -299,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler")
     p.add_argument("--atoms", type=int, default=1000)
     p.add_argument("--commit", action="store_true", help="git-commit each finished glass")
+    p.add_argument("--glasses", nargs="*", default=None, metavar="GLASS",
+                   help="only these campaign glasses (e.g. NBS-undoped SiO2-BaO-10; default: all)")
+    p.add_argument("--extra-seeds", nargs="*", type=int, default=(), metavar="SEED",
+                   help="further replicas beyond seeds 1-3 of --glasses (default: of the replica glasses)")
     p.set_defaults(func=_cmd_md_campaign_v2)
 
     p = sub.add_parser("md-quench-study", help="quench-rate study of the undoped glasses (resumable)")

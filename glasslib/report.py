@@ -200,8 +200,10 @@ def _md_v2_campaign(progress: dict | None, glasses: list[dict], versus: list[dic
              + (f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}")
              + f" (Welch t {r['welch_t']:+.1f}, {r['seeds_candidate']} vs {r['seeds_reference']} seeds)"
              for r in versus if abs(r["welch_t"]) >= 2]
+    extra = progress.get("runs_extra_seeds", 0)
     return (f"; dataset v2 campaign at {progress['rate_K_per_ps']:g} K/ps: {progress['runs_finished']} of "
-            f"{progress['runs_planned']} runs" + (": " + "; ".join(bits) if bits else "")
+            f"{progress['runs_planned']} runs" + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "")
+            + (": " + "; ".join(bits) if bits else "")
             + ("" if not versus else "; against the study's analytic seeds at that rate: "
                + (", ".join(apart) + " distinguishable" if apart else "no check distinguishable")))
 

@@ -422,8 +422,10 @@ v2.round(3) if len(v2) else print(f"no dataset-v2 glass committed yet "
 # %%
 chosen = validation.choose_rate(study) if len(study) else None
 v2_runs = validation.study_table(campaign.V2_GLASSES) if campaign.V2_GLASSES.exists() else pd.DataFrame()
-# the rate the campaign runs at, read from its own glasses (one rate for the whole dataset)
+# the rate the campaign runs at, read from its own glasses (one rate for the whole dataset); its
+# design (48 runs), apart from extra seeds added to resolve a check
 [campaign_rate] = sorted(set(v2_runs.rate_K_per_ps)) if len(v2_runs) else [None]
+v2_design = {r.name for r in campaign.v2_campaign_runs(campaign_rate)} if campaign_rate else set()
 versus = validation.campaign_comparison(study, v2_runs, campaign_rate) if len(v2_runs) else pd.DataFrame()
 for r in versus.itertuples():
     size = f"{r.difference:+.1%}" if r.relative else f"{r.difference:+.3f}"
@@ -458,8 +460,8 @@ run.save_metrics({
                      for glass, rate in study_means.index]},
     "v2_glasses": v2.to_dict("records") if len(v2) else [],
     # the campaign's undoped seeds (spline table) against the study's analytic seeds at the campaign's rate
-    "v2_campaign": {"rate_K_per_ps": campaign_rate, "runs_finished": len(v2_runs),
-                    "runs_planned": len(campaign.v2_campaign_runs(campaign_rate)) if campaign_rate else None},
+    "v2_campaign": {"rate_K_per_ps": campaign_rate, "runs_finished": int(v2_runs.run.isin(v2_design).sum()) if len(v2_runs) else 0,
+                    "runs_planned": len(v2_design), "runs_extra_seeds": int((~v2_runs.run.isin(v2_design)).sum()) if len(v2_runs) else 0},
     "v2_campaign_vs_study": versus.to_dict("records"), "v2_rate_with_campaign_seeds_pooled": pooled,
     # 2 fs against the 1 fs study protocol at 50 K/ps (differences relative for density)
     "v2_timestep_probe": levers["2 fs timestep"].to_dict("records") if "2 fs timestep" in levers else [],

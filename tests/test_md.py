@@ -252,6 +252,19 @@ def test_v2_campaign_runs_every_glass_once_and_the_replicas_undoped_first():
         campaign.v2_campaign_runs(50)
 
 
+def test_v2_campaign_extra_seeds_of_chosen_glasses():
+    runs = campaign.v2_campaign_runs(5, glasses=["NBS-undoped"], extra_seeds=[4, 5])
+    assert [r.name for r in runs] == [f"NBS-undoped__seed{s}" for s in (1, 2, 3, 4, 5)]
+    assert [r.seed for r in runs] == [1, 2, 3, 4, 5]
+    assert runs[3].protocol == runs[0].protocol                 # the campaign's protocol, table included
+    default = campaign.v2_campaign_runs(5, extra_seeds=[4])     # one more replica of every replica glass
+    assert len(default) == 48 + 8 and {r.glass.name for r in default[48:]} == set(campaign.V2_REPLICA_GLASSES)
+    with pytest.raises(ValueError, match="glass 'GeO2-undoped' is not in the campaign; choose from SiO2-undoped"):
+        campaign.v2_campaign_runs(5, glasses=["GeO2-undoped"])
+    with pytest.raises(ValueError, match="extra seed 2 must be a positive integer other than the replica seeds 1, 2, 3"):
+        campaign.v2_campaign_runs(5, extra_seeds=[2])
+
+
 def test_study_replicas_can_be_added_per_glass_and_rate():
     runs = campaign.quench_study_runs(rates=[5, 20], seeds=[3], glasses=["NBS-undoped"])
     assert [r.name for r in runs] == ["NBS-undoped__20Kps__seed3", "NBS-undoped__5Kps__seed3"]

@@ -83,6 +83,8 @@ def test_md_v2_campaign_line_gives_progress_replicas_and_the_study_check():
     assert line.endswith("SiO2 density -1.6% (Welch t -2.8, 3 vs 2 seeds) distinguishable")   # the N4 row is not
     assert line.index("silica") < line.index("NBS (1 seed)")
     assert report._md_v2_campaign(progress, [], versus[1:]).endswith("no check distinguishable")
+    assert "5 K/ps: 4 of 48 runs and 2 extra seeds: silica" in report._md_v2_campaign(
+        {**progress, "runs_extra_seeds": 2}, [silica], [])
     assert report._md_v2_campaign(None, [nbs], []) == report._md_v2_campaign({**progress, "runs_finished": 0}, [], []) == ""
 
 

@@ -90,6 +90,8 @@ def test_cli_reproduce_error_exit_code(capsys):
     (["md-quench-study", "--seeds", "0"], "--seeds 0 must be at least 1"),
     (["md-quench-study", "--glasses", "GeO2-undoped"], "--glasses GeO2-undoped is not a study glass; choose from SiO2-undoped, NBS-undoped"),
     (["md-campaign-v2", "--rate", "50"], "quench rate 50 K/ps is faster than the 20 K/ps"),
+    (["md-campaign-v2", "--rate", "5", "--glasses", "NBS-MgO-10"], "glass 'NBS-MgO-10' is not in the campaign"),
+    (["md-campaign-v2", "--rate", "5", "--extra-seeds", "3"], "extra seed 3 must be a positive integer other than"),
 ])
 def test_cli_bad_input(argv, message, capsys):
     assert cli.main(argv) == 2

@@ -112,14 +112,23 @@ V2_REPLICA_GLASSES = ("SiO2-undoped", "NBS-undoped", "SiO2-BaO-10", "SiO2-TiO2-1
 CAMPAIGN_TABLE_POINTS = 5000
 
 
-def v2_campaign_runs(rate_K_per_ps: float) -> list[MDRun]:
+def v2_campaign_runs(rate_K_per_ps: float, glasses=None, extra_seeds=()) -> list[MDRun]:
     """Dataset v2: the undoped glasses with every replica seed, every other campaign glass with
     seed 1, then the doped replica glasses' other seeds; the study's protocol at the rate the
     quench-rate study chose, its pair terms tabulated (CAMPAIGN_TABLE_POINTS). Names carry the
-    seed (SiO2-undoped__seed2); a seed sets both the random packing and the velocities."""
+    seed (SiO2-undoped__seed2); a seed sets both the random packing and the velocities.
+    `glasses` keeps only those glasses; `extra_seeds` (beyond V2_REPLICA_SEEDS) adds replicas of
+    them (default: of the replica glasses), e.g. to resolve a check against the study."""
     if rate_K_per_ps > 20.0:
         raise ValueError(f"quench rate {rate_K_per_ps:g} K/ps is faster than the 20 K/ps the protocol allows")
     grid = {g.name: g for g in campaign_grid()}
+    unknown = [g for g in glasses or () if g not in grid]
+    if unknown:
+        raise ValueError(f"glass {unknown[0]!r} is not in the campaign; choose from {', '.join(grid)}")
+    bad = [s for s in extra_seeds if s in V2_REPLICA_SEEDS or s < 1]
+    if bad:
+        raise ValueError(f"extra seed {bad[0]} must be a positive integer other than the replica seeds "
+                         f"{', '.join(map(str, V2_REPLICA_SEEDS))}")
 
     def protocol(glass: Glass) -> Protocol:
         return replace(study_protocol(glass, rate_K_per_ps), pair_table_points=CAMPAIGN_TABLE_POINTS)
@@ -133,7 +142,8 @@ def v2_campaign_runs(rate_K_per_ps: float) -> list[MDRun]:
     runs = [run(name, s) for name in undoped for s in V2_REPLICA_SEEDS]
     runs += [run(name, 1) for name in grid if name not in undoped]
     runs += [run(name, s) for s in V2_REPLICA_SEEDS[1:] for name in V2_REPLICA_GLASSES if name not in undoped]
-    return runs
+    runs += [run(name, s) for s in extra_seeds for name in (glasses or V2_REPLICA_GLASSES)]
+    return [r for r in runs if not glasses or r.glass.name in glasses]
 
 
 def glass_dir(glass: Glass, root: Path = GLASSES_DIR) -> Path:
