@@ -172,6 +172,12 @@ def _md_v2(study: dict | None) -> str:
                else "; rate not chosen yet (needs the 5 K/ps runs)"))
 
 
+def _row_change(r: dict) -> str:
+    """A comparison row (validation.protocol_comparison) as 'SiO2 density -1.5%' or 'NBS n4 +0.054'."""
+    size = f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}"
+    return f"{r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} {size}"
+
+
 def _md_v2_campaign(progress: dict | None, glasses: list[dict], versus: list[dict]) -> str:
     """Dataset v2's campaign so far: runs finished, the undoped glasses against experiment (mean
     ± SD over their seeds) and the campaign's undoped seeds against the study's at the same rate."""
@@ -196,9 +202,7 @@ def _md_v2_campaign(progress: dict | None, glasses: list[dict], versus: list[dic
         g = by["NBS-undoped"]
         bits.append(f"NBS ({seeds(g)}) N4 {pm(g, 'n4', 2)} (Dell–Bray {g['dell_bray_n4']:.2f}), density "
                     f"{pm(g, 'density_g_cm3', 3)} g/cm³ (SciGlass {g['sciglass_density_g_cm3']:.3f})")
-    apart = [f"{r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} "
-             + (f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}")
-             + f" (Welch t {r['welch_t']:+.1f}, {r['seeds_candidate']} vs {r['seeds_reference']} seeds)"
+    apart = [f"{_row_change(r)} (Welch t {r['welch_t']:+.1f}, {r['seeds_candidate']} vs {r['seeds_reference']} seeds)"
              for r in versus if abs(r["welch_t"]) >= 2]
     extra = progress.get("runs_extra_seeds", 0)
     return (f"; dataset v2 campaign at {progress['rate_K_per_ps']:g} K/ps: {progress['runs_finished']} of "
@@ -215,8 +219,7 @@ def _excluded(rows: list[dict]) -> str:
         unresolved = any(not r["within_tolerance"] for r in rows)
         return " (faster rates out only by checks the seeds do not resolve)" if unresolved else ""
     return " (faster rates out, beyond tolerance and seed spread: " + ", ".join(
-        f"{r['rate_K_per_ps']:g} K/ps {r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} "
-        + (f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}") + f", Welch t {r['welch_t']:+.1f}"
+        f"{r['rate_K_per_ps']:g} K/ps {_row_change(r)}, Welch t {r['welch_t']:+.1f}"
         for r in out) + ")"
 
 
@@ -227,9 +230,7 @@ def _lever(lever: str, rows: list[dict] | None, if_changed: str) -> str:
         return ""
 
     def one(r: dict) -> str:
-        size = f"{r['difference']:+.1%}" if r["relative"] else f"{r['difference']:+.3f}"
-        return (f"{r['glass'].removesuffix('-undoped')} {r['check'].split('_')[0]} {size} "
-                f"(Welch t {r['welch_t']:+.1f}, {r['seeds_reference']} vs {r['seeds_candidate']} seeds)")
+        return f"{_row_change(r)} (Welch t {r['welch_t']:+.1f}, {r['seeds_reference']} vs {r['seeds_candidate']} seeds)"
 
     off = [one(r) for r in rows if not r["within_tolerance"] and abs(r["welch_t"]) >= 2]
     seeds = ", ".join(sorted({f"{r['glass'].removesuffix('-undoped')} {r['seeds_reference']} vs "

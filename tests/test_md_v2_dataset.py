@@ -183,9 +183,7 @@ def test_nose_hoover_excess_follows_the_heat_of_the_three_body_term():
     assert validation.nose_hoover_excess_K(44.0, 0.1, chain=1) == 0.0
     with pytest.raises(ValueError, match="chain=2 must be 1 or 3"):
         validation.nose_hoover_excess_K(44.0, 0.1, chain=2)
-    drift = json.loads((paths.ROOT / "benchmarks" / "results" / "md_energy_drift.json").read_text())["rows"]
-    heat = {(r["glass"], r["timestep_fs"]): r["drift_meV_per_atom_per_ps"] for r in drift
-            if r["state"].startswith("glass") and "three-body" in r["force_field"]}
+    heat = _three_body_heat()
     runs = pd.concat([validation.study_table(), validation.study_table(campaign.PROBE_DIR)])
     known = np.array([(g, dt) in heat for g, dt in zip(runs.glass, runs.timestep_fs)])
     runs = runs[(runs.thermostat_chain == 3) & known
