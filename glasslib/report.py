@@ -202,14 +202,18 @@ def _md_v2_campaign(progress: dict | None, glasses: list[dict], versus: list[dic
         g = by["NBS-undoped"]
         bits.append(f"NBS ({seeds(g)}) N4 {pm(g, 'n4', 2)} (Dell–Bray {g['dell_bray_n4']:.2f}), density "
                     f"{pm(g, 'density_g_cm3', 3)} g/cm³ (SciGlass {g['sciglass_density_g_cm3']:.3f})")
-    apart = [f"{_row_change(r)} (Welch t {r['welch_t']:+.1f}, {r['seeds_candidate']} vs {r['seeds_reference']} seeds)"
-             for r in versus if abs(r["welch_t"]) >= 2]
+    def row(r: dict) -> str:
+        return f"{_row_change(r)} (Welch t {r['welch_t']:+.2f}, {r['seeds_candidate']} vs {r['seeds_reference']} seeds)"
+
+    apart = [row(r) for r in versus if abs(r["welch_t"]) >= 2]
+    closest = max(versus, key=lambda r: abs(r["welch_t"]), default=None)   # the nearest to distinguishable
     extra = progress.get("runs_extra_seeds", 0)
     return (f"; dataset v2 campaign at {progress['rate_K_per_ps']:g} K/ps: {progress['runs_finished']} of "
             f"{progress['runs_planned']} runs" + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "")
             + (": " + "; ".join(bits) if bits else "")
             + ("" if not versus else "; against the study's analytic seeds at that rate: "
-               + (", ".join(apart) + " distinguishable" if apart else "no check distinguishable")))
+               + (", ".join(apart) + " distinguishable" if apart
+                  else f"no check distinguishable (the closest: {row(closest)})")))
 
 
 def _excluded(rows: list[dict]) -> str:

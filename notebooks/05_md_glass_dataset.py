@@ -418,8 +418,20 @@ v2.round(3) if len(v2) else print(f"no dataset-v2 glass committed yet "
 # campaign's rate: each check of the campaign seeds against the study's analytic seeds at that rate.
 # Inside the seed spread (|Welch t| < 2) the two make the same glass, and the campaign seeds are then
 # further seeds of the rate study: the last line says what the rule would choose with them pooled.
+# A glass's structure is set in the hot liquid, so the table is also compared with the analytic styles
+# on liquid configurations at 2,000 and 4,000 K (`benchmarks/md_pair_table.py --hot-only`): the first
+# line gives the largest force and pressure differences. A table that gives the same forces and the
+# same pressure to the barostat has no way to make another glass; a distinguishable row with such
+# differences points to chance in a few seeds, which more seeds of both settle.
 
 # %%
+table_check = paths.ROOT / "benchmarks" / "results" / "md_pair_table.json"
+hot = json.loads(paths.record_input(table_check).read_text()).get("accuracy_hot", []) if table_check.exists() else []
+if hot:
+    kelvins = ", ".join(f"{t:.0f} K" for t in sorted({h["temperature_K"] for h in hot}))
+    print(f"table vs analytic styles on {len(hot)} liquid configurations ({kelvins}): forces within "
+          f"{max(h['force_rms_error_relative'] for h in hot):.1e} of the RMS force, pressure within "
+          f"{max(abs(h['pressure_difference_bar']) for h in hot):.1f} bar")
 chosen = validation.choose_rate(study) if len(study) else None
 v2_runs = validation.study_table(campaign.V2_GLASSES) if campaign.V2_GLASSES.exists() else pd.DataFrame()
 # the rate the campaign runs at, read from its own glasses (one rate for the whole dataset); its
@@ -431,7 +443,7 @@ for r in versus.itertuples():
     size = f"{r.difference:+.1%}" if r.relative else f"{r.difference:+.3f}"
     seeds = "seed" if r.seeds_candidate == 1 else "seeds"
     print(f"{r.glass} {r.check}: campaign {r.mean_candidate:.3f} ({r.seeds_candidate} {seeds}) vs study "
-          f"{r.mean_reference:.3f} ({r.seeds_reference}): {size}, Welch t {r.welch_t:+.1f} -> "
+          f"{r.mean_reference:.3f} ({r.seeds_reference}): {size}, Welch t {r.welch_t:+.2f} -> "
           + ("inside the seed spread: not distinguishable" if abs(r.welch_t) < 2 else "distinguishable"))
 pooled = validation.pooled_choice(study, v2_runs) if len(versus) else None
 if len(versus):

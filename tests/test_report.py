@@ -80,9 +80,11 @@ def test_md_v2_campaign_line_gives_progress_replicas_and_the_study_check():
     assert line.startswith("; dataset v2 campaign at 5 K/ps: 4 of 48 runs: silica (3 seeds) density 2.210 ± 0.021")
     assert "(SciGlass 2.202, +0.4 %)" in line and "FSDP 1.59 ± 0.02" in line
     assert "NBS (1 seed) N4 0.73 (Dell–Bray 0.69), density 2.475 g/cm³" in line      # no SD from one seed
-    assert line.endswith("SiO2 density -1.6% (Welch t -2.8, 3 vs 2 seeds) distinguishable")   # the N4 row is not
+    assert line.endswith("SiO2 density -1.6% (Welch t -2.76, 3 vs 2 seeds) distinguishable")   # the N4 row is not
     assert line.index("silica") < line.index("NBS (1 seed)")
-    assert report._md_v2_campaign(progress, [], versus[1:]).endswith("no check distinguishable")
+    close = {**versus[1], "welch_t": 1.97}           # named as the closest, and not rounded up to 2.0
+    assert report._md_v2_campaign(progress, [], [versus[1], close]).endswith(
+        "no check distinguishable (the closest: NBS n4 +0.042 (Welch t +1.97, 1 vs 2 seeds))")
     assert "5 K/ps: 4 of 48 runs and 2 extra seeds: silica" in report._md_v2_campaign(
         {**progress, "runs_extra_seeds": 2}, [silica], [])
     assert report._md_v2_campaign(None, [nbs], []) == report._md_v2_campaign({**progress, "runs_finished": 0}, [], []) == ""
