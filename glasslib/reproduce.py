@@ -46,8 +46,11 @@ def select(names: list[str] | None, folder: Path | None = None) -> list[Path]:
 
 def sync_pair(notebook: Path) -> None:
     """Bring NN_topic.ipynb's code and prose up to date with its source NN_topic.py (jupytext
-    percent format), keeping the stored outputs; a missing .py is written from the notebook."""
+    percent format), keeping the stored outputs and cell metadata (papermill's tags); a missing .py
+    is written from the notebook. A notebook already in step with its source is not rewritten, so
+    a full-profile or variant run leaves the committed quick notebooks as they are."""
     import jupytext
+    import nbformat
 
     source = notebook.with_suffix(".py")
     if not source.exists():
@@ -66,10 +69,12 @@ def sync_pair(notebook: Path) -> None:
         old = matches.pop(0)
         if "id" in old:
             cell["id"] = old["id"]
+        cell.metadata = {**old.get("metadata", {}), **cell.metadata}
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = old.get("outputs", []), old.get("execution_count")
     text.metadata = {**stored.metadata, **text.metadata}
-    jupytext.write(text, notebook, fmt="ipynb")
+    if nbformat.reads(jupytext.writes(text, fmt="ipynb"), as_version=4) != nbformat.read(notebook, as_version=4):
+        jupytext.write(text, notebook, fmt="ipynb")
 
 
 def _strip_injected(path: Path) -> None:

@@ -85,6 +85,26 @@ def test_sync_keeps_outputs_of_unchanged_cells(tmp_path):
     assert synced.cells[2].source == "x = 3" and synced.cells[2].outputs == []
 
 
+def test_sync_leaves_a_notebook_in_step_with_its_source_untouched(tmp_path):
+    """A variant or full-profile run syncs the numbered notebook first: when its source has not
+    changed, the committed file (with papermill's cell tags) must stay byte for byte as it is."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# title"), nbformat.v4.new_code_cell("x = 2")])
+    for cell in nb.cells:
+        cell.metadata["tags"] = []
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nb, path)
+    (tmp_path / "01_demo.py").write_text("# %% [markdown]\n# # title\n\n# %%\nx = 2\n")
+    reproduce.sync_pair(path)                                   # adds jupytext's header metadata once
+    assert [c.metadata for c in nbformat.read(path, as_version=4).cells] == [{"tags": []}] * 2
+    before, stamp = path.read_bytes(), path.stat().st_mtime_ns
+    reproduce.sync_pair(path)
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == stamp
+    (tmp_path / "01_demo.py").write_text("# %% [markdown]\n# # title\n\n# %%\nx = 3\n")
+    reproduce.sync_pair(path)                               # a changed source is synced, tags kept
+    synced = nbformat.read(path, as_version=4)
+    assert synced.cells[1].source == "x = 3" and synced.cells[0].metadata["tags"] == []
+
+
 def test_the_two_papers_never_import_each_other():
     import re
 
