@@ -39,6 +39,21 @@ def test_failing_notebook_stops_the_run_and_loses_nothing(tmp_path, monkeypatch)
     assert not nbformat.read(tmp_path / "02_never.ipynb", as_version=4).cells[-1].get("outputs")
 
 
+def test_a_silent_cell_is_run_again_once_then_stops_the_run(tmp_path, monkeypatch, capsys):
+    """A cell without a reply (a hung kernel) does not hang the run: the notebook runs once more,
+    and a second silence ends the run with a one-line error, the notebook unchanged."""
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
+    _write(tmp_path / "00_slow.ipynb", "import time\ntime.sleep(30)")
+    original = (tmp_path / "00_slow.ipynb").read_text()
+    with pytest.raises(reproduce.ReproduceError) as err:
+        reproduce.run("quick", kernel="python3", cell_timeout=2)
+    assert str(err.value).startswith("notebook 00_slow.ipynb: a cell gave no reply in 2 s, 2 times")
+    assert capsys.readouterr().out.count("gave no reply in 2 s; running it again") == 1
+    assert (tmp_path / "00_slow.ipynb").read_text() == original
+    assert not list(tmp_path.glob(".reproduce-*"))
+
+
 def test_settings_run_a_variant_beside_the_committed_copy(tmp_path, monkeypatch):
     """--set NAME=VALUE reaches the notebook's parameters; the output is named after the
     settings (notebooks/variants/ for the quick profile) and the committed copy is untouched."""
