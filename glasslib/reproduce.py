@@ -21,12 +21,13 @@ from .run import PROFILES
 
 KERNEL_NAME = "glass-ml"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
-# A quick-profile cell takes at most a few minutes on one core (benchmarks/binder_limits.py: a whole
-# notebook 4 min or less). ipykernel 7 now and then leaves an execute request without a reply, the
-# kernel idle and papermill waiting forever (ipython/ipykernel#1554; seen here at 07's widget cell,
-# 2 of 5 runs); a cell silent this long is taken as such a hang and the notebook is run once more.
-# Full-profile cells train for hours and get no limit.
-QUICK_CELL_TIMEOUT_S = 1200
+# ipykernel 7 now and then leaves an execute request without a reply, the kernel idle and papermill
+# waiting forever (ipython/ipykernel#1554; seen here at 07's widget cell, 2 of 5 runs); a quick-profile
+# cell silent this long is taken as such a hang and the notebook is run once more. A whole quick
+# notebook takes 4 min or less on one free core (benchmarks/binder_limits.py), but 02's comparison cell
+# took over 20 min beside the two-core MD campaign (thread pools waiting for busy cores), so the
+# limit leaves room for that. Full-profile cells train for hours and get no limit.
+QUICK_CELL_TIMEOUT_S = 3600
 ATTEMPTS = 2
 
 
@@ -123,8 +124,16 @@ def _check_settings(notebook: Path, settings: dict) -> None:
     for key in settings:
         if key == "profile":
             raise ValueError("set the profile with --profile, not --set profile=...")
+        if key == "variant":
+            raise ValueError("variant is named by reproduce after the other settings, not set with --set")
         if key not in known:
             raise ValueError(f"{notebook.stem} has no parameter {key!r}; its parameters are {', '.join(known)}")
+
+
+def variant_name(settings: dict) -> str:
+    """The folder a run with settings writes its figures and models to, beside the committed ones
+    (figures/<stem>/[full/]<variant>/): md_dataset=v2 -> md-v2, seed=4 -> seed-4, both -> md-v2.seed-4."""
+    return ".".join(f"md-{v}" if k == "md_dataset" else f"{k}-{v}" for k, v in sorted(settings.items()))
 
 
 def output_name(notebook: Path, settings: dict) -> str:
@@ -171,7 +180,10 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         limit = cell_timeout if cell_timeout is not None else QUICK_CELL_TIMEOUT_S if profile == "quick" else None
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                pm.execute_notebook(str(nb), tmp, parameters={"profile": profile, **settings},
+                parameters = {"profile": profile, **settings}
+                if settings and "variant" in pm.inspect_notebook(str(nb)):
+                    parameters["variant"] = variant_name(settings)   # never over the committed figures
+                pm.execute_notebook(str(nb), tmp, parameters=parameters,
                                     cwd=str(paths.NOTEBOOKS), kernel_name=kernel, progress_bar=False,
                                     request_save_on_cell_execute=False, execution_timeout=limit)
                 break

@@ -32,6 +32,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 
 # %%
 import json
@@ -40,7 +41,7 @@ import numpy as np
 from glasslib import notebook_run, paths
 from glasslib.tg import dataset as tg_dataset, reported, sciglass
 
-run = notebook_run("01_sciglass_tg_dataset", profile, seed)
+run = notebook_run("01_sciglass_tg_dataset", profile, seed, variant=variant)
 TSNE_POINTS = run.pick(1500, 8000)
 
 # %%

@@ -32,6 +32,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 
 # %%
 import matplotlib.pyplot as plt
@@ -40,7 +41,7 @@ from glasslib import notebook_run
 from glasslib.tg import baselines, reported
 from glasslib.tg.dataset import TgProblem
 
-run = notebook_run("02_deepglassnet_benchmark", profile, seed)
+run = notebook_run("02_deepglassnet_benchmark", profile, seed, variant=variant)
 ALL_BANDS = [(a, a + w) for w in (100, 50, 20, 10) for a in range(300, 800, 100)]
 BANDS = run.pick([(500, 600), (500, 520)], ALL_BANDS)
 DGN = dict(epochs=run.pick(8, 60), embed_dim=8, hidden_dim=64, out_dim=16, batch_size=512)

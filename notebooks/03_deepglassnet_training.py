@@ -35,6 +35,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 
 # %%
 import matplotlib.pyplot as plt
@@ -47,7 +48,7 @@ from glasslib.tg.model import DeepGlassNetClassifier
 from glasslib.tg.metrics import auc, precision_at_k
 from glasslib.tg.dataset import TgProblem
 
-run = notebook_run("03_deepglassnet_training", profile, seed)
+run = notebook_run("03_deepglassnet_training", profile, seed, variant=variant)
 EPOCHS = run.pick(10, 60)
 SNAPSHOTS = sorted({0, 1, EPOCHS // 3, EPOCHS})
 TSNE_POINTS = run.pick(800, 3000)

@@ -38,6 +38,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 
 # %%
 import time
@@ -47,7 +48,7 @@ from glasslib import notebook_run
 from glasslib.tg import reported, screening
 from glasslib.tg.trust import ScreenTrust
 
-run = notebook_run("04_screening", profile, seed)
+run = notebook_run("04_screening", profile, seed, variant=variant)
 BANDS = [(300, 400), (400, 500), (500, 600)]
 grid = screening.SimplexGrid()
 

@@ -38,6 +38,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 
 # %%
 import json
@@ -50,7 +51,7 @@ from glasslib import notebook_run, paths
 from glasslib.pcf import campaign, md, snapshot, structure, validation
 from glasslib.pcf.compositions import Glass, campaign_grid
 
-run = notebook_run("05_md_glass_dataset", profile, seed)
+run = notebook_run("05_md_glass_dataset", profile, seed, variant=variant)
 pd.DataFrame({"this repository": dict(campaign.CAMPAIGN_PROTOCOL.__dict__)}).T
 
 # %%

@@ -34,6 +34,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 md_dataset = "v1"  # "v1" (committed MD glasses) or "v2" (new potential and protocol, with replicas)
 
 # %%
@@ -46,7 +47,8 @@ from glasslib.pcf.fingerprint import fingerprint
 from glasslib.pcf.rdf import first_peak
 from glasslib.pcf.pipeline import RDFPipeline
 
-run = notebook_run("06_rdf_autoencoder", profile, seed, variant=None if md_dataset == "v1" else f"md-{md_dataset}")
+run = notebook_run("06_rdf_autoencoder", profile, seed,
+                   variant=variant or (None if md_dataset == "v1" else f"md-{md_dataset}"))
 EPOCHS = run.pick(30, 800)
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 07 builds the pipeline on it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")

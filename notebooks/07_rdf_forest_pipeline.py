@@ -33,6 +33,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 md_dataset = "v1"  # "v1" (committed MD glasses) or "v2" (new potential and protocol, with replicas)
 
 # %%
@@ -44,7 +45,8 @@ from glasslib import notebook_run
 from glasslib.pcf import autoencoder, campaign, dataset, evaluation, forest, images, reported
 from glasslib.pcf.pipeline import RDFPipeline
 
-run = notebook_run("07_rdf_forest_pipeline", profile, seed, variant=None if md_dataset == "v1" else f"md-{md_dataset}")
+run = notebook_run("07_rdf_forest_pipeline", profile, seed,
+                   variant=variant or (None if md_dataset == "v1" else f"md-{md_dataset}"))
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 06 trains and saves it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
 GLASS_AE_EPOCHS = run.pick(30, 800)

@@ -43,6 +43,7 @@
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
+variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
 
 # %%
 import matplotlib.pyplot as plt
@@ -51,7 +52,7 @@ import pandas as pd
 from glasslib import notebook_run, paths
 from glasslib.tg import study
 
-run = notebook_run("08_tg_claims_tested", profile, seed, threads=1)
+run = notebook_run("08_tg_claims_tested", profile, seed, threads=1, variant=variant)
 plan = study.StudyPlan() if run.full else study.StudyPlan(
     splits=("random", "composition"), wide_bands=((500, 600),), narrow_bands=(), wide_seeds=(seed, seed + 1),
     ablation_splits=("random",), dgn=dict(epochs=3, embed_dim=8, hidden_dim=64, out_dim=16, batch_size=512),

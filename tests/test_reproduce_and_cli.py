@@ -59,8 +59,9 @@ def test_settings_run_a_variant_beside_the_committed_copy(tmp_path, monkeypatch)
     settings (notebooks/variants/ for the quick profile) and the committed copy is untouched."""
     monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
-    nb = new_notebook(cells=[new_code_cell('profile = "quick"\nmd_dataset = "v1"\nseed = 0', metadata={"tags": ["parameters"]}),
-                             new_code_cell("print(md_dataset, seed + 1)")])
+    nb = new_notebook(cells=[new_code_cell('profile = "quick"\nmd_dataset = "v1"\nseed = 0\nvariant = None',
+                                           metadata={"tags": ["parameters"]}),
+                             new_code_cell("print(md_dataset, seed + 1, variant)")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, tmp_path / "06_demo.ipynb")
     original = (tmp_path / "06_demo.ipynb").read_text()
@@ -68,10 +69,14 @@ def test_settings_run_a_variant_beside_the_committed_copy(tmp_path, monkeypatch)
     assert settings == {"md_dataset": "v2", "seed": 4}
     written = reproduce.run("quick", kernel="python3", settings=settings)
     assert written == [tmp_path / "variants" / "06_demo.md_dataset-v2.seed-4.ipynb"]
-    assert nbformat.read(written[0], as_version=4).cells[-1].outputs[0]["text"] == "v2 5\n"
+    # the variant names the run's figure and model folders, so they never replace the committed ones
+    assert nbformat.read(written[0], as_version=4).cells[-1].outputs[0]["text"] == "v2 5 md-v2.seed-4\n"
     assert (tmp_path / "06_demo.ipynb").read_text() == original
     with pytest.raises(ValueError, match="06_demo has no parameter 'epochs'; its parameters are profile, md_dataset, seed"):
         reproduce.run("quick", kernel="python3", settings={"epochs": 3})
+    with pytest.raises(ValueError, match="variant is named by reproduce after the other settings"):
+        reproduce.run("quick", kernel="python3", settings={"variant": "mine"})
+    assert reproduce.variant_name({"seed": 4}) == "seed-4" and reproduce.variant_name({"md_dataset": "v2"}) == "md-v2"
 
 
 @pytest.mark.parametrize("item", ["md_dataset", "=v2", "2x=1"])
