@@ -110,24 +110,34 @@ def test_pair_table_matches_lammps_analytic_styles_on_two_ions(a, b, r, tmp_path
     assert e_ref - e_tab == pytest.approx(per_q2 * (qa ** 2 + qb ** 2), abs=1e-5)
 
 
-def test_pair_table_forces_on_a_stored_glass_match_the_analytic_styles(tmp_path):
-    """Every atom of the committed NBS study glass (1,003 atoms, three-body term included): the
-    5,000-point table's forces within 1e-4 of the RMS force (benchmarks/md_pair_table.py
-    measured 2.7e-5 on this glass, 1.5e-4 on silica at the largest)."""
+def _stored_nbs_glass(folder):
+    """The committed NBS study glass (50 K/ps, seed 1) in `folder` as final.data, with the BMP
+    three-body file and the 5,000-point pair table beside it; returns the glass and its elements."""
     import gzip
-    import os
-
-    import numpy as np
 
     from glasslib import paths
-    from glasslib.pcf import md, potentials
+    from glasslib.pcf import potentials
 
     glass = Glass("NBS")
     elements = list(glass.atom_counts(1000))
     stored = paths.DATA / "md-v2" / "quench-study" / "NBS-undoped__50Kps__seed1"
-    (tmp_path / "final.data").write_bytes(gzip.open(stored / "final.data.gz").read())
-    (tmp_path / potentials.NB3B_FILE).write_text(nb3b_file_text(elements))
-    (tmp_path / potentials.PAIR_TABLE_FILE).write_text(potentials.pair_table_text(elements, 5000, oxides=glass.oxides))
+    (folder / "final.data").write_bytes(gzip.open(stored / "final.data.gz").read())
+    (folder / potentials.NB3B_FILE).write_text(nb3b_file_text(elements))
+    (folder / potentials.PAIR_TABLE_FILE).write_text(potentials.pair_table_text(elements, 5000, oxides=glass.oxides))
+    return glass, elements
+
+
+def test_pair_table_forces_on_a_stored_glass_match_the_analytic_styles(tmp_path):
+    """Every atom of the committed NBS study glass (1,003 atoms, three-body term included): the
+    5,000-point table's forces within 1e-4 of the RMS force (benchmarks/md_pair_table.py
+    measured 2.7e-5 on this glass, 1.5e-4 on silica at the largest)."""
+    import os
+
+    import numpy as np
+
+    from glasslib.pcf import md
+
+    glass, elements = _stored_nbs_glass(tmp_path)
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
@@ -154,20 +164,13 @@ def test_pair_table_matches_the_analytic_styles_in_the_hot_liquid(tmp_path):
     styles, then both styles on that liquid frame. Atoms come closer than in the glass; the table's
     forces stay within 1e-4 of the RMS force and the pressure the barostat acts on within 5 bar
     (benchmarks/md_pair_table.py --hot-only measured 2.4e-5 and 0.2 bar after 3 ps)."""
-    import gzip
     import os
 
     import numpy as np
 
-    from glasslib import paths
-    from glasslib.pcf import md, potentials
+    from glasslib.pcf import md
 
-    glass = Glass("NBS")
-    elements = list(glass.atom_counts(1000))
-    stored = paths.DATA / "md-v2" / "quench-study" / "NBS-undoped__50Kps__seed1"
-    (tmp_path / "final.data").write_bytes(gzip.open(stored / "final.data.gz").read())
-    (tmp_path / potentials.NB3B_FILE).write_text(nb3b_file_text(elements))
-    (tmp_path / potentials.PAIR_TABLE_FILE).write_text(potentials.pair_table_text(elements, 5000, oxides=glass.oxides))
+    glass, elements = _stored_nbs_glass(tmp_path)
     setup = ["units metal", "atom_style charge", "boundary p p p"]
 
     def open_with(data: str, points, extra=()):
