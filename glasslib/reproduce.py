@@ -178,11 +178,11 @@ def run(profile: str = "quick", names: list[str] | None = None, kernel: str | No
         fd, tmp = tempfile.mkstemp(prefix=".reproduce-", suffix=".ipynb", dir=out_dir)
         os.close(fd)
         limit = cell_timeout if cell_timeout is not None else QUICK_CELL_TIMEOUT_S if profile == "quick" else None
+        parameters = {"profile": profile, **settings}
+        if settings and "variant" in pm.inspect_notebook(str(nb)):
+            parameters["variant"] = variant_name(settings)   # never over the committed figures
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                parameters = {"profile": profile, **settings}
-                if settings and "variant" in pm.inspect_notebook(str(nb)):
-                    parameters["variant"] = variant_name(settings)   # never over the committed figures
                 pm.execute_notebook(str(nb), tmp, parameters=parameters,
                                     cwd=str(paths.NOTEBOOKS), kernel_name=kernel, progress_bar=False,
                                     request_save_on_cell_execute=False, execution_timeout=limit)
