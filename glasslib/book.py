@@ -4,8 +4,9 @@ notebook outputs (Sphinx + MyST-NB, the engine of Jupyter Book 1; nothing is re-
     glasslib book [--out build/book]     # or: bash companion.sh book
 
 Pages: an overview with the generated results table, then every numbered notebook. Where a
-full-profile (paper-scale) executed copy exists in notebooks/full/ it is the page; otherwise
-the committed quick-profile notebook is, and the page says so.
+full-profile (paper-scale) executed copy exists in notebooks/full/ it is the page (for 06-07 the
+run on MD dataset v2, notebooks/full/NN_name.md_dataset-v2.ipynb, before the default one);
+otherwise the committed quick-profile notebook is, and the page says so.
 """
 
 from __future__ import annotations
@@ -32,23 +33,41 @@ suppress_warnings = ["mystnb.unknown_mime_type", "misc.highlighting_failure", "m
 '''
 
 
+# full-profile runs with these settings are the reading copy before the default full run: paper 1's
+# models retrained on the validated MD dataset v2 (reproduce --profile full --set md_dataset=v2 06 07)
+READING_SETTINGS = ({"md_dataset": "v2"}, {})
+
+
+def reading_candidates(notebook: Path) -> list[Path]:
+    """The full-profile copies of a numbered notebook that may be its reading copy, preferred first."""
+    from .reproduce import output_name
+
+    return [paths.NOTEBOOKS / "full" / output_name(notebook, settings) for settings in READING_SETTINGS]
+
+
 def reading_copy() -> list[tuple[Path, str]]:
     """(notebook, profile) of each numbered notebook: the full-profile copy where there is one."""
     from .reproduce import numbered_notebooks
 
     out = []
     for nb in numbered_notebooks():
-        full = paths.NOTEBOOKS / "full" / nb.name
-        out.append((full, "full") if full.exists() else (nb, "quick"))
+        full = next((c for c in reading_candidates(nb) if c.exists()), None)
+        out.append((full, "full") if full else (nb, "quick"))
     return out
+
+
+def _describe(page: Path, profile: str) -> str:
+    if profile != "full":
+        return "quick (CI) profile"
+    settings = page.stem.split(".")[1:]
+    return "paper-scale (full profile)" + (f", {', '.join(settings)}" if settings else "")
 
 
 def _index(pages: list[tuple[Path, str]]) -> str:
     from . import report
 
     names = "\n".join(p.stem for p, _ in pages)
-    profiles = "\n".join(f"- `{p.stem}`: {'paper-scale (full profile)' if prof == 'full' else 'quick (CI) profile'} run"
-                         for p, prof in pages)
+    profiles = "\n".join(f"- `{p.stem}`: {_describe(p, prof)} run" for p, prof in pages)
     return f"""# glass-ML companion
 
 A reproducible companion to two machine-learning papers on oxide glasses: *Predicting Pair
