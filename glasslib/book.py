@@ -56,7 +56,8 @@ def reading_copy() -> list[tuple[Path, str]]:
     return out
 
 
-def _describe(page: Path, profile: str) -> str:
+def describe(page: Path, profile: str) -> str:
+    """Which run a reading copy is: 'quick (CI) profile', 'paper-scale (full profile), md_dataset-v2'."""
     if profile != "full":
         return "quick (CI) profile"
     settings = page.stem.split(".")[1:]
@@ -67,7 +68,7 @@ def _index(pages: list[tuple[Path, str]]) -> str:
     from . import report
 
     names = "\n".join(p.stem for p, _ in pages)
-    profiles = "\n".join(f"- `{p.stem}`: {_describe(p, prof)} run" for p, prof in pages)
+    profiles = "\n".join(f"- `{p.stem}`: {describe(p, prof)} run" for p, prof in pages)
     return f"""# glass-ML companion
 
 A reproducible companion to two machine-learning papers on oxide glasses: *Predicting Pair

@@ -87,4 +87,4 @@ def test_the_md_v2_run_is_the_reading_copy_before_the_default_full_run(tmp_path,
         (tmp_path / name).write_text("{}")
     pages = {nb.name: profile for nb, profile in book.reading_copy()}
     assert pages == {"05_md.ipynb": "quick", "06_ae.md_dataset-v2.ipynb": "full", "07_rf.ipynb": "full"}
-    assert book._describe(tmp_path / "full/06_ae.md_dataset-v2.ipynb", "full") == "paper-scale (full profile), md_dataset-v2"
+    assert book.describe(tmp_path / "full/06_ae.md_dataset-v2.ipynb", "full") == "paper-scale (full profile), md_dataset-v2"

@@ -3,6 +3,7 @@ numbers (not typed text)."""
 
 import json
 import shutil
+from pathlib import Path
 
 from glasslib import paths, report
 
@@ -112,3 +113,13 @@ def test_md_v2_retraining_stands_beside_the_v1_numbers(tmp_path, monkeypatch):
                   "P1 Fig. 8 like for like: R² on the 100-point g(r)",
                   "P1 MD noise floor (replica scatter) vs pipeline error"):
         assert "full, MD v2" in rows[label], label
+
+
+def test_the_readme_lists_every_notebook_s_reading_copy_and_the_links_resolve():
+    from glasslib import reproduce
+
+    block = report.README.read_text().split(report.READING_START)[1].split(report.READING_END)[0]
+    links = [line.split("](")[1].split(")")[0] for line in block.strip().splitlines()]
+    assert [Path(link).name.split(".")[0] for link in links] == [nb.stem for nb in reproduce.numbered_notebooks()]
+    assert all((paths.ROOT / link).exists() for link in links), links
+    assert "notebooks/full/08_tg_claims_tested.ipynb" in links   # a committed paper-scale copy is preferred
