@@ -383,22 +383,42 @@ if levers:
 # them (R = (Na2O + BaO)/B2O3, K = SiO2/B2O3; ZnO and TiO2 in neither), silica's neutron FSDP
 # (1.40–1.60 Å⁻¹) and second peak (2.8–3.1 Å⁻¹). The undoped glasses and one doped glass per base and
 # dopant have three seeds; the SD over them is the MD noise floor that notebooks 06–07 quote.
+#
+# A SciGlass median is only a reference where it agrees with its neighbours: one that lies more than 5 %
+# from the line through the other SciGlass glasses of its series (same base and dopant, the undoped
+# base at 0 %; Theil–Sen, the point itself left out; inner points only) is drawn hollow and marked
+# `sciglass_off_series` in the table (`validation.off_series_references`). Such a point measures the
+# reference, not the MD glass.
 
 # %%
 v2 = validation.replica_table(campaign.load_glasses(campaign.V2_GLASSES))
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
 v2_dens = v2.dropna(subset=["sciglass_density_g_cm3"]) if len(v2) else v2
 if len(v2_dens):
-    axes[0].errorbar(v2_dens.sciglass_density_g_cm3, v2_dens.density_g_cm3_mean,
-                     yerr=v2_dens.density_g_cm3_std.fillna(0), fmt="o", capsize=3)
+    for off, part in v2_dens.groupby(v2_dens.sciglass_off_series.eq(True)):
+        axes[0].errorbar(part.sciglass_density_g_cm3, part.density_g_cm3_mean, yerr=part.density_g_cm3_std.fillna(0),
+                         fmt="o", capsize=3, color="C0", mfc="none" if off else "C0",
+                         label="SciGlass median off its series" if off else "SciGlass median (n glasses)")
+        for _, r in part[part.sciglass_density_g_cm3 > 2.3].iterrows():   # the silica-like cluster is labelled once
+            axes[0].annotate(f"{r.glass} ({r.sciglass_n})", (r.sciglass_density_g_cm3, r.density_g_cm3_mean),
+                             fontsize=6, xytext=(3, -8), textcoords="offset points")
+    axes[0].annotate("SiO2, SiO2-TiO2 ≤ 15 %", (2.2, 2.2), fontsize=6, xytext=(8, -14), textcoords="offset points")
 axes[0].plot([2.0, 3.6], [2.0, 3.6], "k:", lw=1)
 axes[0].set(xlim=(2.0, 3.6), ylim=(2.0, 3.6), xlabel="SciGlass density (g/cm³)", ylabel="MD density (g/cm³)",
             title="density, dataset v2")
+if len(v2_dens):
+    axes[0].legend(fontsize=7, loc="upper left")
 v2_nbs = v2[v2.base == "NBS"] if len(v2) else v2
 if len(v2_nbs):
-    axes[1].errorbar(v2_nbs.dell_bray_n4, v2_nbs.n4_mean, yerr=v2_nbs.n4_std.fillna(0), fmt="o", capsize=3)
-    for _, r in v2_nbs.iterrows():
-        axes[1].annotate(r.glass.removeprefix("NBS-"), (r.dell_bray_n4, r.n4_mean), fontsize=7)
+    # ZnO and TiO2 leave Dell-Bray's R and K as they are: their columns are drawn 0.006 apart to be read
+    shift = {"undoped": 0.0, "BaO": 0.0, "ZnO": -0.006, "TiO2": 0.006}
+    for dopant, part in v2_nbs.groupby(v2_nbs.glass.str.split("-").str[1], sort=False):
+        axes[1].errorbar(part.dell_bray_n4 + shift[dopant], part.n4_mean, yerr=part.n4_std.fillna(0), fmt="o",
+                         capsize=3, ms=4, label="undoped" if dopant == "undoped" else f"{dopant}-doped")
+        for _, r in part.iterrows():
+            if dopant != "undoped":
+                axes[1].annotate(r.glass.rsplit("-", 1)[1], (r.dell_bray_n4 + shift[dopant], r.n4_mean), fontsize=5,
+                                 xytext=(3 if dopant != "ZnO" else -9, -2), textcoords="offset points")
 axes[1].plot([0.4, 0.8], [0.4, 0.8], "k:", lw=1)
 axes[1].axhspan(0.55, 0.70, color="grey", alpha=0.15, label="¹¹B NMR, R = 1, K = 3")
 axes[1].set(xlim=(0.4, 0.8), ylim=(0.4, 0.8), xlabel="Dell–Bray N4", ylabel="MD N4",

@@ -188,3 +188,25 @@ def test_campaign_seeds_compared_with_the_study_at_its_rate_and_pooled_into_the_
     assert validation.pooled_choice(study, runs) == 10.0
     # nothing at the asked rate: nothing to compare
     assert validation.campaign_comparison(study, runs, 20.0).empty
+
+
+def test_a_sciglass_density_off_its_series_is_flagged_and_its_neighbours_are_not():
+    names = ["SiO2-undoped", "SiO2-BaO-05", "SiO2-BaO-10", "SiO2-BaO-15", "SiO2-BaO-20", "SiO2-ZnO-10",
+             "SiO2-TiO2-05", "SiO2-TiO2-10"]
+    # a straight BaO series (0.045 g/cm3 per mol%) with one wrong measurement at 5 % (+15 %)
+    median = [2.20, 2.425 * 1.15, 2.65, 2.875, 3.10, 2.5, 2.21, np.nan]
+    off = validation.off_series_references(pd.DataFrame({"glass": names, "median_g_cm3": median}))
+    assert off["SiO2-BaO-05"] is True
+    assert off["SiO2-BaO-10"] is False and off["SiO2-BaO-15"] is False   # the wrong point pulls no line
+    assert all(pd.isna(off[g]) for g in ("SiO2-undoped", "SiO2-BaO-20", "SiO2-ZnO-10", "SiO2-TiO2-05",
+                                          "SiO2-TiO2-10"))           # ends, lone points, no match
+    slight = validation.off_series_references(pd.DataFrame({"glass": names[:5], "median_g_cm3":
+                                                            [2.20, 2.425 * 1.04, 2.65, 2.875, 3.10]}))
+    assert slight["SiO2-BaO-05"] is False                               # 4 % is inside the 5 % tolerance
+
+
+def test_the_committed_density_reference_has_one_measurement_off_its_series():
+    """SciGlass's only 5 mol% BaO-SiO2 glass (6.3 mol% BaO, 2.81 g/cm3) is denser than its 10 %
+    glass (2.58) and as dense as its 15 % ones: the density checks must not read it as a reference."""
+    off = validation.off_series_references(validation.load_density_reference())
+    assert sorted(off[off == True].index) == ["SiO2-BaO-05"]   # noqa: E712 (an object column)

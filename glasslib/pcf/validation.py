@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import paths
@@ -15,6 +16,9 @@ DENSITY_REFERENCE = paths.MD_DATA / "sciglass_density.csv"
 # SciGlass mol% columns of the campaign's oxides
 SCIGLASS_MOL_COLUMNS = {"SiO2": "SIO2", "B2O3": "B2O3", "Na2O": "NA2O", "BaO": "BAO", "ZnO": "ZNO", "TiO2": "TIO2"}
 DENSITY_TOLERANCE = {"SiO2": 0.025, "NBS": 0.03}   # the issue's windows for the undoped glasses
+# a SciGlass median this far from the line through the rest of its series is flagged (twice the
+# undoped windows): a lone measurement that contradicts its neighbours is no reference
+OFF_SERIES_TOLERANCE = 0.05
 
 # Validation windows (issue: structure checks against experiment), first peaks in A.
 VALIDATION_WINDOWS = {
@@ -75,6 +79,33 @@ def density_reference(raw: pd.DataFrame, glasses: list[Glass] | None = None, tol
                      "q25_g_cm3": float(dens.quantile(0.25)) if len(dens) else float("nan"),
                      "q75_g_cm3": float(dens.quantile(0.75)) if len(dens) else float("nan")})
     return pd.DataFrame(rows)
+
+
+def off_series_references(density: pd.DataFrame, tolerance: float = OFF_SERIES_TOLERANCE) -> pd.Series:
+    """Per glass of the density reference: True where its SciGlass median lies more than
+    `tolerance` (relative) from the straight line through the other SciGlass medians of its series
+    (same base and dopant, the undoped base at 0 mol% included); False where it lies within; NaN
+    without a match or at either end of its series (an extrapolated line says little where a
+    series curves, as TiO2-SiO2 does). Leave-one-out, so a wrong
+    measurement cannot pull the line to itself; the line is Theil-Sen's (median of the pairwise
+    slopes), so one wrong neighbour cannot pull it either."""
+    grid = {g.name: g for g in campaign_grid()}
+    ref = density.dropna(subset=["median_g_cm3"]).set_index("glass").median_g_cm3
+    known = {name: grid[name] for name in ref.index if name in grid}
+    out = pd.Series(float("nan"), index=density.glass.values, dtype=object)
+    for name, glass in known.items():
+        if glass.dopant is None:
+            continue
+        series = {other.mol_percent: ref[o] for o, other in known.items()
+                  if o != name and other.base == glass.base and other.dopant in (glass.dopant, None)}
+        if len(series) < 2 or not min(series) < glass.mol_percent < max(series):
+            continue
+        x, y = np.array(list(series), dtype=float), np.array(list(series.values()))
+        i, j = np.triu_indices(len(x), 1)
+        slope = np.median((y[j] - y[i]) / (x[j] - x[i]))
+        expected = np.median(y - slope * x) + slope * glass.mol_percent
+        out[name] = bool(abs(ref[name] / expected - 1) > tolerance)
+    return out
 
 
 def load_density_reference() -> pd.DataFrame:
@@ -374,6 +405,8 @@ def replica_table(glasses: list[dict], density: pd.DataFrame | None = None) -> p
     table["sciglass_density_g_cm3"] = [reference.median_g_cm3.get(g, float("nan")) for g in table.index]
     table["sciglass_n"] = [int(reference.n.get(g, 0)) for g in table.index]
     table["density_deviation_percent"] = 100 * (table.density_g_cm3_mean / table.sciglass_density_g_cm3 - 1)
+    off = off_series_references(density)
+    table["sciglass_off_series"] = [off.get(g, float("nan")) for g in table.index]
     # the issue's windows, on the undoped glasses; NaN where no window applies
     tol = pd.Series({g: DENSITY_TOLERANCE[b] for g, b in table.base.items() if g == f"{b}-undoped"})
     table["density_ok"] = [bool(abs(d) <= 100 * tol[g]) if g in tol and pd.notna(d) else None
