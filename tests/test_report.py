@@ -5,7 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
-from glasslib import paths, report
+from glasslib import paths, report, reproduce
 
 
 def test_readme_table_matches_the_metrics_files():
@@ -116,8 +116,6 @@ def test_md_v2_retraining_stands_beside_the_v1_numbers(tmp_path, monkeypatch):
 
 
 def test_the_readme_lists_every_notebook_s_reading_copy_and_the_links_resolve():
-    from glasslib import reproduce
-
     block = report.README.read_text().split(report.READING_START)[1].split(report.READING_END)[0]
     links = [line.split("](")[1].split(")")[0] for line in block.strip().splitlines()]
     assert [Path(link).name.split(".")[0] for link in links] == [nb.stem for nb in reproduce.numbered_notebooks()]

@@ -86,9 +86,9 @@ def off_series_references(density: pd.DataFrame, tolerance: float = OFF_SERIES_T
     `tolerance` (relative) from the straight line through the other SciGlass medians of its series
     (same base and dopant, the undoped base at 0 mol% included); False where it lies within; NaN
     without a match or at either end of its series (an extrapolated line says little where a
-    series curves, as TiO2-SiO2 does). Leave-one-out, so a wrong
-    measurement cannot pull the line to itself; the line is Theil-Sen's (median of the pairwise
-    slopes), so one wrong neighbour cannot pull it either."""
+    series curves, as TiO2-SiO2 does). Leave-one-out, so a wrong measurement cannot pull the line
+    to itself; the line is Theil-Sen's (median of the pairwise slopes), so one wrong neighbour
+    cannot pull it either."""
     grid = {g.name: g for g in campaign_grid()}
     ref = density.dropna(subset=["median_g_cm3"]).set_index("glass").median_g_cm3
     known = {name: grid[name] for name in ref.index if name in grid}
