@@ -91,14 +91,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.retol:
         stored = json.loads(EXPECTED.read_text())
-        for stem, metrics in stored.items():
-            stored[stem] = expectations({path: want["values"] for path, want in metrics.items()})
-            for path, want in stored[stem].items():
-                print(f"{stem:28s} {path:60s} SD {want['sd']:.2g}  tolerance ±{want['tol']:.2g}")
-        EXPECTED.write_text(json.dumps(stored, indent=1) + "\n")
+        write({stem: expectations({path: want["values"] for path, want in metrics.items()})
+               for stem, metrics in stored.items()})
         return
     stems = [s for s in HEADLINES if args.notebooks is None or s[:2] in args.notebooks]
-    expected = {}
     values: dict[str, dict[str, list[float]]] = {s: {} for s in stems}
     for seed in args.seeds:
         with tempfile.TemporaryDirectory() as tmp:
@@ -109,13 +105,17 @@ def main() -> None:
                 for path in HEADLINES[stem]:
                     values[stem].setdefault(path, []).append(select(metrics, path))
                 print(f"seed {seed}: {stem} done", flush=True)
-    for stem in stems:
-        expected[stem] = expectations(values[stem])
-        for path, want in expected[stem].items():
+    write({stem: expectations(values[stem]) for stem in stems})
+
+
+def write(expected: dict[str, dict]) -> None:
+    """Print the spread of every metric and merge `expected` (per notebook) into EXPECTED."""
+    for stem, metrics in expected.items():
+        for path, want in metrics.items():
             print(f"{stem:28s} {path:60s} mean {want['mean']:.4g}  SD {want['sd']:.2g}  tolerance ±{want['tol']:.2g}")
     # re-read before writing: another seed-study process may have written other notebooks meanwhile
     latest = json.loads(EXPECTED.read_text()) if EXPECTED.exists() else {}
-    latest.update({stem: expected[stem] for stem in stems})
+    latest.update(expected)
     EXPECTED.write_text(json.dumps(dict(sorted(latest.items())), indent=1) + "\n")
     print(f"written {EXPECTED.relative_to(ROOT)}")
 
