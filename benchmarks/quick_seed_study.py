@@ -35,9 +35,10 @@ FLOOR = 0.01     # at least 1 % of the value: three seeds underestimate an SD
 HEADLINES = {
     "01_sciglass_tg_dataset": ["cleaned_rows", "random_train", "random_validation", "publication_train",
                                "publication_validation"],
-    # DeepGlassNet's quick AUC on the 20 degC band is reported, not checked: on 2026-11-23's host the
-    # same seed gave 0.81 and 0.56 where the seed study had 0.83 and 0.79 (a few positives; tiny float
-    # differences in training move it), while the 100 degC band and RF reproduced to 0.003
+    # DeepGlassNet's quick AUC on the 20 degC band is reported, not checked: the same seed gives 0.32 to
+    # 0.74 on the publication split depending only on the floating-point path (thread count, PyTorch's
+    # vector kernels, MKL's code path; benchmarks/deepglassnet_numerics.py), 5x its SD over seeds on one
+    # path, while its 100 degC band moves by 0.003 at most (RF reproduced to 0.003 between hosts)
     "02_deepglassnet_benchmark": [f"comparison/split={s}&band={b}&model={m}/auc"
                                   for s in ("random", "publication") for b in ("500-600", "500-520")
                                   for m in ("DeepGlassNet", "RF") if b == "500-600" or m == "RF"],
