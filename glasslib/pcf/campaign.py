@@ -461,12 +461,14 @@ def rdf_table(root: str | os.PathLike = GLASSES_DIR) -> pd.DataFrame:
 
 
 def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None = None) -> pd.DataFrame:
-    """`rdf_table(root)` written (gzipped CSV, atomically) to `target`, by default beside `root`."""
+    """`rdf_table(root)` written (gzipped CSV, atomically) to `target`, by default beside `root`.
+    The gzip header carries no timestamp, so rewriting an unchanged table leaves its bytes (and git)
+    unchanged."""
     root = Path(root)
     target = Path(target) if target else root.parent / "rdf_table.csv.gz"
     table = rdf_table(root)
     tmp = target.with_suffix(".tmp")
-    table.to_csv(tmp, index=False, float_format="%.5g", compression="gzip")
+    table.to_csv(tmp, index=False, float_format="%.5g", compression={"method": "gzip", "mtime": 0})
     os.replace(tmp, target)
     return table
 
