@@ -150,8 +150,9 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
             ("P2 screen", f"~{p2.SCREEN_CANDIDATES:,} candidates", screen)]
 
 
-def _md_v2(study: dict | None) -> str:
-    """Dataset v2's quench-rate study so far: per rate, NBS N4 and density, silica density and FSDP."""
+def _md_v2(study: dict | None, complete: bool = False) -> str:
+    """Dataset v2's quench-rate study so far: per rate, NBS N4 and density, silica density and FSDP;
+    `complete` once the v2 campaign has finished every planned run."""
     if not study or not study["runs_finished"]:
         return ""
     rows = {(r["glass"], r["rate_K_per_ps"]): r for r in study["by_glass_and_rate"]}
@@ -168,7 +169,7 @@ def _md_v2(study: dict | None) -> str:
         parts.append(f"{rate:g} K/ps: " + "; ".join(bits))
     chosen = study["chosen_rate_K_per_ps"]
     extra = study.get("runs_extra_seeds", 0)
-    return (f"; dataset v2 (in progress), quench-rate study {study['runs_finished']} of {study['runs_planned']} runs"
+    return (f"; dataset v2{'' if complete else ' (in progress)'}, quench-rate study {study['runs_finished']} of {study['runs_planned']} runs"
             + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "") + ", mean ± SD over seeds — " + " | ".join(parts)
             + (f"; chosen rate {chosen:g} K/ps{_excluded(study.get('rate_comparison') or [])}" if chosen
                else "; rate not chosen yet (needs the 5 K/ps runs)"))
@@ -257,7 +258,9 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
         m = metrics("05_md_glass_dataset")
         text = (f"**{m['glasses_finished']} glasses, {m['rdfs']} partial RDFs** (dataset v1); "
                 f"{m['checks_passed']} of {m['checks']} structure checks pass")
-        return (text + _md_v2(m.get("v2_study"))
+        progress = m.get("v2_campaign") or {}
+        complete = bool(progress) and progress.get("runs_finished") == progress.get("runs_planned")
+        return (text + _md_v2(m.get("v2_study"), complete)
                 + _lever("a 2 fs timestep", m.get("v2_timestep_probe"), "the campaign stays at 1 fs")
                 + _lever("the 5,000-point pair table (50 K/ps)", m.get("v2_pair_table_probe"),
                          "the campaign must return to the analytic styles")

@@ -64,6 +64,8 @@ def test_md_v2_study_line_quotes_mean_sd_and_seeds():
     assert line.endswith("chosen rate 5 K/ps (faster rates out only by checks the seeds do not resolve)")
     assert "study 3 of 16 runs and 2 extra seeds, mean" in report._md_v2({**study, "runs_extra_seeds": 2})
     assert report._md_v2(None) == report._md_v2({**study, "runs_finished": 0}) == ""
+    assert line.startswith("; dataset v2 (in progress), quench-rate")
+    assert report._md_v2(study, complete=True).startswith("; dataset v2, quench-rate study 3 of 16 runs")
 
 
 def test_md_v2_campaign_line_gives_progress_replicas_and_the_study_check():
@@ -97,6 +99,8 @@ def test_md_v2_retraining_stands_beside_the_v1_numbers(tmp_path, monkeypatch):
     figures = tmp_path / "figures"
     shutil.copytree(paths.FIGURES, figures)
     monkeypatch.setattr(paths, "FIGURES", figures)
+    for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):   # the committed v2 run, if any, is set aside
+        shutil.rmtree(figures / stem / "full" / "md-v2", ignore_errors=True)
     assert "full, MD v2" not in report.table()
     for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):
         (figures / stem / "full" / "md-v2").mkdir()
