@@ -139,7 +139,7 @@ dens = dens[dens.n > 0].assign(deviation_percent=lambda d: 100 * (d["density g/c
 dens.round(3)
 
 # %% [markdown]
-# ## Dataset version 2 (in progress): BMP potential, constant-pressure quench, chosen quench rate
+# ## Dataset version 2: BMP potential, constant-pressure quench, chosen quench rate
 #
 # The dataset above (v1) was made with Pedone's potential and a fixed Deng–Du B–O term, quenched at
 # 50 K/ps at constant volume: its boron stays three-coordinated (N4 about 0.29 in NBS, where the

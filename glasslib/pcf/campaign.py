@@ -462,13 +462,16 @@ def rdf_table(root: str | os.PathLike = GLASSES_DIR) -> pd.DataFrame:
 
 def write_rdf_table(root: str | os.PathLike = GLASSES_DIR, target: Path | None = None) -> pd.DataFrame:
     """`rdf_table(root)` written (gzipped CSV, atomically) to `target`, by default beside `root`.
-    The gzip header carries no timestamp, so rewriting an unchanged table leaves its bytes (and git)
-    unchanged."""
+    A table whose text is unchanged is not rewritten, and the gzip header carries no timestamp, so a
+    rerun over the same glasses changes no byte (the figures' provenance hashes stay valid)."""
     root = Path(root)
     target = Path(target) if target else root.parent / "rdf_table.csv.gz"
     table = rdf_table(root)
+    text = table.to_csv(index=False, float_format="%.5g").encode()
+    if target.exists() and gzip.decompress(target.read_bytes()) == text:
+        return table
     tmp = target.with_suffix(".tmp")
-    table.to_csv(tmp, index=False, float_format="%.5g", compression={"method": "gzip", "mtime": 0})
+    tmp.write_bytes(gzip.compress(text, mtime=0))
     os.replace(tmp, target)
     return table
 
