@@ -100,8 +100,11 @@ run.save_fig(fig, "image_roundtrip")
 # ## Training the autoencoder (Fig. 6a)
 
 # %%
-ae = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed).fit(train.images, test.images)
-ae.save(AE_DIR)
+ae = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed)
+if run.full:    # a paper-scale run stopped after this training resumes from the model saved on these images
+    ae = ae.fit_or_resume(AE_DIR, train.images, test.images)
+else:
+    ae.fit(train.images, test.images).save(AE_DIR)
 hist = ae.history_
 fig, ax = plt.subplots(figsize=(6.5, 4))
 ax.semilogy(hist["loss"], label="training"); ax.semilogy(hist["val_loss"], label="validation")
@@ -205,8 +208,8 @@ print("latent shape per image:", ae.encode(test.images[:1]).shape[1:], "| encode
 # %%
 models = {"paper: ReLU bottleneck": ae}
 if run.full:
-    ae_lin = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed, latent_activation="linear").fit(train.images, test.images)
-    ae_lin.save(AE_LINEAR_DIR)
+    ae_lin = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed, latent_activation="linear")
+    ae_lin = ae_lin.fit_or_resume(AE_LINEAR_DIR, train.images, test.images)
     models["linear bottleneck"] = ae_lin
 rows = {}
 for name, model in models.items():

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -108,3 +109,22 @@ def test_linear_bottleneck_survives_save_and_load(tmp_path):
 def test_bad_hyperparameters(kwargs):
     with pytest.raises(ValueError, match=f"{next(iter(kwargs))} 0 must be a positive integer"):
         autoencoder.RDFAutoencoder(**kwargs)
+
+
+def test_a_stopped_run_resumes_from_the_model_trained_on_the_same_images(tmp_path):
+    """fit_or_resume trains and saves once; called again with the same hyperparameters and images it
+    loads that model (same weights, no training); other images or other epochs train anew."""
+    rng = np.random.default_rng(1)
+    imgs = rng.random((8, 64, 64)).astype("float32")
+    first = autoencoder.RDFAutoencoder(epochs=1, batch_size=4).fit_or_resume(tmp_path, imgs, imgs[:2])
+    again = autoencoder.RDFAutoencoder(epochs=1, batch_size=4)
+    again.fit = None          # resuming must not train: calling fit would raise TypeError
+    again = again.fit_or_resume(tmp_path, imgs, imgs[:2])
+    assert np.array_equal(again.encode(imgs), first.encode(imgs)) and again.history_ == first.history_
+    other = imgs.copy()
+    other[0, 0, 0] += 0.5
+    assert autoencoder.data_fingerprint(other, imgs[:2]) != autoencoder.data_fingerprint(imgs, imgs[:2])
+    retrained = autoencoder.RDFAutoencoder(epochs=1, batch_size=4, seed=3).fit_or_resume(tmp_path, other, imgs[:2])
+    assert not np.array_equal(retrained.encode(imgs), first.encode(imgs))
+    params = json.loads((tmp_path / "params.json").read_text())
+    assert params["trained_on"] == autoencoder.data_fingerprint(other, imgs[:2]) and params["params"]["seed"] == 3

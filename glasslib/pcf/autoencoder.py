@@ -13,6 +13,7 @@ paper-faithful numbers use). benchmarks/rdf_autoencoder_variants.py compares the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -128,13 +129,30 @@ class RDFAutoencoder:
         x = _as_batch(images)[..., 0]
         return float(np.mean((self.reconstruct(x) - x) ** 2))
 
-    def save(self, folder: str | os.PathLike) -> Path:
-        """encoder.keras, decoder.keras and params.json (hyperparameters and loss history)."""
+    def fit_or_resume(self, folder: str | os.PathLike, images, validation_images=None) -> "RDFAutoencoder":
+        """The model saved in `folder` when it was trained with these hyperparameters on exactly these
+        images (a long run stopped after this training resumes without repeating it); otherwise
+        `fit`, then `save` to `folder`."""
+        trained_on = data_fingerprint(images, validation_images)
+        params_file = Path(folder) / "params.json"
+        if params_file.exists():
+            saved = json.loads(params_file.read_text())
+            if saved.get("params") == self.get_params() and saved.get("trained_on") == trained_on:
+                print(f"loaded the autoencoder already trained on these images from {paths.relative(folder)} "
+                      f"(delete that folder to train again)")
+                return type(self).load(folder)
+        self.fit(images, validation_images)
+        self.save(folder, trained_on)
+        return self
+
+    def save(self, folder: str | os.PathLike, trained_on: str | None = None) -> Path:
+        """encoder.keras, decoder.keras and params.json (hyperparameters, loss history and, when
+        given, the `data_fingerprint` of the images it was trained on)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.encoder_.save(folder / "encoder.keras")
         self.decoder_.save(folder / "decoder.keras")
-        body = {"params": self.get_params(), "history": getattr(self, "history_", None)}
+        body = {"params": self.get_params(), "history": getattr(self, "history_", None), "trained_on": trained_on}
         # written last and whole: a folder with params.json holds a complete model
         paths.replace_atomically(lambda tmp: tmp.write_text(json.dumps(body) + "\n"), folder / "params.json")
         return folder
@@ -155,6 +173,16 @@ class RDFAutoencoder:
         ae.encoder_ = keras.models.load_model(paths.record_input(folder / "encoder.keras"))
         ae.decoder_ = keras.models.load_model(paths.record_input(folder / "decoder.keras"))
         return ae
+
+
+def data_fingerprint(images, validation_images=None) -> str:
+    """SHA-256 (16 hex digits) of the training and validation images as float32, shapes included."""
+    digest = hashlib.sha256()
+    for x in (images, validation_images):
+        x = np.zeros(0, np.float32) if x is None else np.ascontiguousarray(x, np.float32)
+        digest.update(repr(x.shape).encode())
+        digest.update(x.tobytes())
+    return digest.hexdigest()[:16]
 
 
 def _as_batch(images) -> np.ndarray:
