@@ -111,16 +111,21 @@ def test_bad_hyperparameters(kwargs):
         autoencoder.RDFAutoencoder(**kwargs)
 
 
-def test_a_stopped_run_resumes_from_the_model_trained_on_the_same_images(tmp_path):
+def test_a_stopped_run_resumes_from_the_model_trained_on_the_same_images(tmp_path, capsys):
     """fit_or_resume trains and saves once; called again with the same hyperparameters and images it
-    loads that model (same weights, no training); other images or other epochs train anew."""
+    loads that model (same weights, no training, and says how long the saved training took); other
+    images or other epochs train anew."""
     rng = np.random.default_rng(1)
     imgs = rng.random((8, 64, 64)).astype("float32")
     first = autoencoder.RDFAutoencoder(epochs=1, batch_size=4).fit_or_resume(tmp_path, imgs, imgs[:2])
     again = autoencoder.RDFAutoencoder(epochs=1, batch_size=4)
     again.fit = None          # resuming must not train: calling fit would raise TypeError
+    capsys.readouterr()
     again = again.fit_or_resume(tmp_path, imgs, imgs[:2])
     assert np.array_equal(again.encode(imgs), first.encode(imgs)) and again.history_ == first.history_
+    saved_minutes = json.loads((tmp_path / "params.json").read_text())["fit_minutes"]
+    assert 0 < saved_minutes == first.fit_minutes_ == again.fit_minutes_
+    assert "loaded the autoencoder" in capsys.readouterr().out
     other = imgs.copy()
     other[0, 0, 0] += 0.5
     assert autoencoder.data_fingerprint(other, imgs[:2]) != autoencoder.data_fingerprint(imgs, imgs[:2])

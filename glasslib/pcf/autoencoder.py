@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -104,12 +105,14 @@ class RDFAutoencoder:
         # caller's random state is left alone and the same seed gives the same numbers
         rng = np.random.default_rng(self.seed)
         self.history_ = {}
+        started = time.perf_counter()
         for epoch in range(self.epochs):
             order = rng.permutation(len(x))
             step = self.model_.fit(x[order], x[order], batch_size=self.batch_size, epochs=epoch + 1,
                                    initial_epoch=epoch, shuffle=False, validation_data=val, verbose=verbose)
             for key, values in step.history.items():
                 self.history_.setdefault(key, []).extend(float(v) for v in values)
+        self.fit_minutes_ = (time.perf_counter() - started) / 60
         return self
 
     def encode(self, images) -> np.ndarray:
@@ -138,8 +141,10 @@ class RDFAutoencoder:
         if params_file.exists():
             saved = json.loads(params_file.read_text())
             if saved.get("params") == self.get_params() and saved.get("trained_on") == trained_on:
-                print(f"loaded the autoencoder already trained on these images from {paths.relative(folder)} "
-                      f"(delete that folder to train again)")
+                trained = saved.get("fit_minutes")
+                print(f"loaded the autoencoder already trained on these images from {paths.relative(folder)}"
+                      + (f" (its training took {trained:.0f} minutes;" if trained is not None else " (")
+                      + " delete that folder to train again)")
                 return type(self).load(folder)
         self.fit(images, validation_images)
         self.save(folder, trained_on)
@@ -152,7 +157,8 @@ class RDFAutoencoder:
         folder.mkdir(parents=True, exist_ok=True)
         self.encoder_.save(folder / "encoder.keras")
         self.decoder_.save(folder / "decoder.keras")
-        body = {"params": self.get_params(), "history": getattr(self, "history_", None), "trained_on": trained_on}
+        body = {"params": self.get_params(), "history": getattr(self, "history_", None), "trained_on": trained_on,
+                "fit_minutes": getattr(self, "fit_minutes_", None)}
         # written last and whole: a folder with params.json holds a complete model
         paths.replace_atomically(lambda tmp: tmp.write_text(json.dumps(body) + "\n"), folder / "params.json")
         return folder
@@ -170,6 +176,8 @@ class RDFAutoencoder:
         ae = cls(**saved["params"])
         if saved.get("history"):
             ae.history_ = saved["history"]
+        if saved.get("fit_minutes") is not None:
+            ae.fit_minutes_ = saved["fit_minutes"]
         ae.encoder_ = keras.models.load_model(paths.record_input(folder / "encoder.keras"))
         ae.decoder_ = keras.models.load_model(paths.record_input(folder / "decoder.keras"))
         return ae
