@@ -140,9 +140,11 @@ by_kind.round(4)
 # atoms and 20 ps of production leave a statistical scatter that no model can predict. The floor is the
 # image MSE a perfect model (one that knew each glass's average over endless seeds) would still make
 # against one MD run: the replica variance, measured on runs repeated with other seeds
-# (`evaluation.replicate_oracle`, `evaluation.noise_floor`). Until dataset v2's replicas are finished it
-# comes from the quench-rate study (both undoped glasses, two seeds per rate, new potential, same size
-# and production as this dataset), so it covers base-glass pairs only. An autoencoder error near the
+# (`evaluation.replicate_oracle`, `evaluation.noise_floor`). It comes from dataset v2's replicas: the
+# eight replica glasses (both undoped base glasses and each dopant at 10 mol%, in both) with three or
+# more seeds each, so it covers every pair kind, dopant pairs included. Without those replicas (a
+# checkout that has removed them) it falls back to the quench-rate study, which has base-glass pairs
+# only; the line under the table names the source used. An autoencoder error near the
 # floor leaves nothing to learn: the seed-to-seed noise of an unseen curve cannot pass through an
 # 8-number bottleneck, so the floor is about as low as reconstruction can go.
 
