@@ -184,7 +184,13 @@ g_train_idx, g_test_idx = dataset.glass_split(data.rows, seed)
 gtrain, gtest = data.subset(g_train_idx), data.subset(g_test_idx)
 glass_errors = {}
 for name, activation in run.pick([("pipeline", "relu")], [("pipeline", "relu"), ("pipeline, linear bottleneck", "linear")]):
-    pipe_g = RDFPipeline(epochs=GLASS_AE_EPOCHS, seed=seed, latent_activation=activation).fit(gtrain.X, gtrain.images)
+    pipe_g = RDFPipeline(epochs=GLASS_AE_EPOCHS, seed=seed, latent_activation=activation)
+    if run.full:    # a paper-scale run stopped after this training resumes from the model saved on these images
+        holdout_dir = run.model_dir("rdf_holdout_autoencoder" + ("_linear" if activation == "linear" else ""))
+        ae_g = autoencoder.RDFAutoencoder(epochs=GLASS_AE_EPOCHS, seed=seed, latent_activation=activation)
+        pipe_g.fit(gtrain.X, gtrain.images, autoencoder=ae_g.fit_or_resume(holdout_dir, gtrain.images))
+    else:
+        pipe_g.fit(gtrain.X, gtrain.images)
     pred_g = pipe_g.predict_images(gtest.X)
     glass_errors[name] = evaluation.curve_errors(gtest.images, pred_g).median()
 base_g = evaluation.nearest_composition_images(gtrain, gtest)
