@@ -133,3 +133,23 @@ def test_a_stopped_run_resumes_from_the_model_trained_on_the_same_images(tmp_pat
     assert not np.array_equal(retrained.encode(imgs), first.encode(imgs))
     params = json.loads((tmp_path / "params.json").read_text())
     assert params["trained_on"] == autoencoder.data_fingerprint(other, imgs[:2]) and params["params"]["seed"] == 3
+
+
+def test_a_killed_training_continues_from_its_checkpoint_with_the_same_numbers(tmp_path, capsys):
+    """A training stopped after 2 of 4 epochs (its checkpoint is what a kill leaves) and continued
+    gives the weights and loss history of an uninterrupted 4-epoch training; a checkpoint of other
+    images is ignored."""
+    rng = np.random.default_rng(2)
+    imgs, val = rng.random((8, 64, 64)).astype("float32"), rng.random((2, 64, 64)).astype("float32")
+    whole = autoencoder.RDFAutoencoder(epochs=4, batch_size=4).fit(imgs, val)
+    autoencoder.RDFAutoencoder(epochs=2, batch_size=4).fit(imgs, val, checkpoint=tmp_path, checkpoint_every=1)
+    assert json.loads((tmp_path / "state.json").read_text())["epoch"] == 2
+    assert [p.name for p in tmp_path.glob("*.keras")] == ["model-epoch2.keras"]
+    capsys.readouterr()
+    continued = autoencoder.RDFAutoencoder(epochs=4, batch_size=4).fit(imgs, val, checkpoint=tmp_path)
+    assert continued.resumed_from_epoch_ == 2 and "from epoch 2 of 4" in capsys.readouterr().out
+    assert len(continued.history_["loss"]) == 4
+    np.testing.assert_allclose(continued.history_["loss"], whole.history_["loss"], rtol=1e-5)
+    np.testing.assert_allclose(continued.encode(val), whole.encode(val), rtol=1e-4, atol=1e-6)
+    other = autoencoder.RDFAutoencoder(epochs=4, batch_size=4).fit(imgs[::-1], val, checkpoint=tmp_path)
+    assert other.resumed_from_epoch_ == 0

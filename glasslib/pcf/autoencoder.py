@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -96,23 +97,45 @@ class RDFAutoencoder:
         return {"epochs": self.epochs, "batch_size": self.batch_size, "learning_rate": self.learning_rate,
                 "seed": self.seed, "latent_activation": self.latent_activation}
 
-    def fit(self, images, validation_images=None, verbose: int = 0):
+    def fit(self, images, validation_images=None, verbose: int = 0, checkpoint: str | os.PathLike | None = None,
+            checkpoint_every: int = 25):
+        """Train on `images` (validation loss on `validation_images` when given).
+
+        With `checkpoint` (a folder), the training state (model with its optimizer, epoch, loss
+        history, shuffling generator) is written there every `checkpoint_every` epochs, and a
+        training that finds a state for these hyperparameters and images (saved after no more
+        epochs than this one asks for) continues from it: a killed run loses at most
+        `checkpoint_every` epochs, and the numbers are those of an uninterrupted run."""
+        import keras
+
         x = _as_batch(images)
-        self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate,
-                                                                      self.latent_activation, self.seed)
         val = None if validation_images is None else (_as_batch(validation_images),) * 2
         # each epoch's order comes from the estimator's own generator: no global reseeding, the
         # caller's random state is left alone and the same seed gives the same numbers
         rng = np.random.default_rng(self.seed)
-        self.history_ = {}
+        self.history_, first, earlier_minutes = {}, 0, 0.0
+        state = _read_checkpoint(checkpoint, self, images, validation_images)
+        if state is None:
+            self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate,
+                                                                          self.latent_activation, self.seed)
+        else:
+            self.model_ = keras.models.load_model(Path(checkpoint) / state["model"])
+            self.encoder_, self.decoder_ = self.model_.get_layer("encoder"), self.model_.get_layer("decoder")
+            rng.bit_generator.state = state["rng"]
+            self.history_, first, earlier_minutes = state["history"], state["epoch"], state["minutes"]
+            print(f"continuing the training from epoch {first} of {self.epochs} saved in {paths.relative(checkpoint)}")
+        self.resumed_from_epoch_ = first
         started = time.perf_counter()
-        for epoch in range(self.epochs):
+        for epoch in range(first, self.epochs):
             order = rng.permutation(len(x))
             step = self.model_.fit(x[order], x[order], batch_size=self.batch_size, epochs=epoch + 1,
                                    initial_epoch=epoch, shuffle=False, validation_data=val, verbose=verbose)
             for key, values in step.history.items():
                 self.history_.setdefault(key, []).extend(float(v) for v in values)
-        self.fit_minutes_ = (time.perf_counter() - started) / 60
+            if checkpoint is not None and ((epoch + 1) % checkpoint_every == 0 or epoch + 1 == self.epochs):
+                _write_checkpoint(checkpoint, self, images, validation_images, rng, epoch + 1,
+                                  earlier_minutes + (time.perf_counter() - started) / 60)
+        self.fit_minutes_ = earlier_minutes + (time.perf_counter() - started) / 60
         return self
 
     def encode(self, images) -> np.ndarray:
@@ -146,8 +169,11 @@ class RDFAutoencoder:
                       + (f" (its training took {trained:.0f} minutes;" if trained is not None else " (")
                       + " delete that folder to train again)")
                 return type(self).load(folder)
-        self.fit(images, validation_images)
+        # the training state lives in the git-ignored cache while it runs, so a stopped run continues
+        checkpoint = paths.CACHE / "checkpoints" / f"{Path(folder).name}-{trained_on}"
+        self.fit(images, validation_images, checkpoint=checkpoint)
         self.save(folder, trained_on)
+        shutil.rmtree(checkpoint, ignore_errors=True)
         return self
 
     def save(self, folder: str | os.PathLike, trained_on: str | None = None) -> Path:
@@ -191,6 +217,31 @@ def data_fingerprint(images, validation_images=None) -> str:
         digest.update(repr(x.shape).encode())
         digest.update(x.tobytes())
     return digest.hexdigest()[:16]
+
+
+def _read_checkpoint(folder, ae: RDFAutoencoder, images, validation_images) -> dict | None:
+    """The training state saved in `folder` when it belongs to this training, else None."""
+    if folder is None or not (Path(folder) / "state.json").exists():
+        return None
+    state = json.loads((Path(folder) / "state.json").read_text())
+    same = ({**state["params"], "epochs": None} == {**ae.get_params(), "epochs": None}
+            and state["trained_on"] == data_fingerprint(images, validation_images))
+    return state if same and state["epoch"] <= ae.epochs else None
+
+
+def _write_checkpoint(folder, ae: RDFAutoencoder, images, validation_images, rng, epoch: int, minutes: float):
+    """The model (with its optimizer state) under a new name first, then state.json written whole
+    and naming it, then the older model removed: a kill at any point leaves a consistent pair."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = f"model-epoch{epoch}.keras"
+    ae.model_.save(folder / model)
+    body = {"params": ae.get_params(), "trained_on": data_fingerprint(images, validation_images), "epoch": epoch,
+            "model": model, "history": ae.history_, "rng": rng.bit_generator.state, "minutes": minutes}
+    paths.replace_atomically(lambda tmp: tmp.write_text(json.dumps(body) + "\n"), folder / "state.json")
+    for old in folder.glob("model-epoch*.keras"):
+        if old.name != model:
+            old.unlink()
 
 
 def _as_batch(images) -> np.ndarray:
