@@ -114,7 +114,8 @@ class RDFAutoencoder:
         # caller's random state is left alone and the same seed gives the same numbers
         rng = np.random.default_rng(self.seed)
         self.history_, first, earlier_minutes = {}, 0, 0.0
-        state = _read_checkpoint(checkpoint, self, images, validation_images)
+        trained_on = None if checkpoint is None else data_fingerprint(images, validation_images)
+        state = _read_checkpoint(checkpoint, self, trained_on)
         if state is None:
             self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate,
                                                                           self.latent_activation, self.seed)
@@ -133,7 +134,7 @@ class RDFAutoencoder:
             for key, values in step.history.items():
                 self.history_.setdefault(key, []).extend(float(v) for v in values)
             if checkpoint is not None and ((epoch + 1) % checkpoint_every == 0 or epoch + 1 == self.epochs):
-                _write_checkpoint(checkpoint, self, images, validation_images, rng, epoch + 1,
+                _write_checkpoint(checkpoint, self, trained_on, rng, epoch + 1,
                                   earlier_minutes + (time.perf_counter() - started) / 60)
         self.fit_minutes_ = earlier_minutes + (time.perf_counter() - started) / 60
         return self
@@ -219,24 +220,24 @@ def data_fingerprint(images, validation_images=None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read_checkpoint(folder, ae: RDFAutoencoder, images, validation_images) -> dict | None:
+def _read_checkpoint(folder, ae: RDFAutoencoder, trained_on: str | None) -> dict | None:
     """The training state saved in `folder` when it belongs to this training, else None."""
     if folder is None or not (Path(folder) / "state.json").exists():
         return None
     state = json.loads((Path(folder) / "state.json").read_text())
     same = ({**state["params"], "epochs": None} == {**ae.get_params(), "epochs": None}
-            and state["trained_on"] == data_fingerprint(images, validation_images))
+            and state["trained_on"] == trained_on)
     return state if same and state["epoch"] <= ae.epochs else None
 
 
-def _write_checkpoint(folder, ae: RDFAutoencoder, images, validation_images, rng, epoch: int, minutes: float):
+def _write_checkpoint(folder, ae: RDFAutoencoder, trained_on: str, rng, epoch: int, minutes: float):
     """The model (with its optimizer state) under a new name first, then state.json written whole
     and naming it, then the older model removed: a kill at any point leaves a consistent pair."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     model = f"model-epoch{epoch}.keras"
     ae.model_.save(folder / model)
-    body = {"params": ae.get_params(), "trained_on": data_fingerprint(images, validation_images), "epoch": epoch,
+    body = {"params": ae.get_params(), "trained_on": trained_on, "epoch": epoch,
             "model": model, "history": ae.history_, "rng": rng.bit_generator.state, "minutes": minutes}
     paths.replace_atomically(lambda tmp: tmp.write_text(json.dumps(body) + "\n"), folder / "state.json")
     for old in folder.glob("model-epoch*.keras"):
