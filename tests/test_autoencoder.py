@@ -135,6 +135,27 @@ def test_a_stopped_run_resumes_from_the_model_trained_on_the_same_images(tmp_pat
     assert params["trained_on"] == autoencoder.data_fingerprint(other, imgs[:2]) and params["params"]["seed"] == 3
 
 
+def test_a_pipeline_saved_beside_its_autoencoder_leaves_that_model_resumable(tmp_path, capsys):
+    """Notebook 07 saves its pipeline into the folder of notebook 06's autoencoder: the autoencoder's
+    files stay byte for byte as 06 wrote them, fingerprint included, so 06 still loads it."""
+    from glasslib.pcf.pipeline import RDFPipeline
+
+    rng = np.random.default_rng(2)
+    imgs = rng.random((8, 64, 64)).astype("float32")
+    autoencoder.RDFAutoencoder(epochs=1, batch_size=4).fit_or_resume(tmp_path / "autoencoder", imgs)
+    before = {f.name: f.read_bytes() for f in (tmp_path / "autoencoder").iterdir()}
+    ae = autoencoder.RDFAutoencoder.load(tmp_path / "autoencoder")
+    RDFPipeline(epochs=1, batch_size=4).fit(rng.random((8, 58)), imgs, autoencoder=ae).save(tmp_path)
+    assert {f.name: f.read_bytes() for f in (tmp_path / "autoencoder").iterdir()} == before
+    again = autoencoder.RDFAutoencoder(epochs=1, batch_size=4)
+    again.fit = None          # loading must not train
+    again.fit_or_resume(tmp_path / "autoencoder", imgs)
+    # saved elsewhere, the loaded model carries its fingerprint along
+    ae.save(tmp_path / "copy")
+    copy = json.loads((tmp_path / "copy" / "params.json").read_text())
+    assert copy["trained_on"] == autoencoder.data_fingerprint(imgs) and copy["fit_minutes"] > 0
+
+
 def test_a_killed_training_continues_from_its_checkpoint_with_the_same_numbers(tmp_path, capsys):
     """A training stopped after 2 of 4 epochs (its checkpoint is what a kill leaves) and continued
     gives the weights and loss history of an uninterrupted 4-epoch training; a checkpoint of other

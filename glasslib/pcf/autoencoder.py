@@ -114,7 +114,8 @@ class RDFAutoencoder:
         # caller's random state is left alone and the same seed gives the same numbers
         rng = np.random.default_rng(self.seed)
         self.history_, first, earlier_minutes = {}, 0, 0.0
-        trained_on = None if checkpoint is None else data_fingerprint(images, validation_images)
+        trained_on = self.trained_on_ = data_fingerprint(images, validation_images)
+        self.saved_in_ = None
         state = _read_checkpoint(checkpoint, self, trained_on)
         if state is None:
             self.model_, self.encoder_, self.decoder_ = build_autoencoder(x.shape[1], self.learning_rate,
@@ -173,21 +174,25 @@ class RDFAutoencoder:
         # the training state lives in the git-ignored cache while it runs, so a stopped run continues
         checkpoint = paths.CACHE / "checkpoints" / f"{Path(folder).name}-{trained_on}"
         self.fit(images, validation_images, checkpoint=checkpoint)
-        self.save(folder, trained_on)
+        self.save(folder)
         shutil.rmtree(checkpoint, ignore_errors=True)
         return self
 
-    def save(self, folder: str | os.PathLike, trained_on: str | None = None) -> Path:
-        """encoder.keras, decoder.keras and params.json (hyperparameters, loss history and, when
-        given, the `data_fingerprint` of the images it was trained on)."""
+    def save(self, folder: str | os.PathLike) -> Path:
+        """encoder.keras, decoder.keras and params.json (hyperparameters, loss history, training
+        minutes and the `data_fingerprint` of the images it was trained on). Saving into the folder
+        this very model was loaded from or saved to leaves the files as they are."""
         folder = Path(folder)
+        if getattr(self, "saved_in_", None) == folder.resolve() and (folder / "params.json").exists():
+            return folder
         folder.mkdir(parents=True, exist_ok=True)
         self.encoder_.save(folder / "encoder.keras")
         self.decoder_.save(folder / "decoder.keras")
-        body = {"params": self.get_params(), "history": getattr(self, "history_", None), "trained_on": trained_on,
-                "fit_minutes": getattr(self, "fit_minutes_", None)}
+        body = {"params": self.get_params(), "history": getattr(self, "history_", None),
+                "trained_on": getattr(self, "trained_on_", None), "fit_minutes": getattr(self, "fit_minutes_", None)}
         # written last and whole: a folder with params.json holds a complete model
         paths.replace_atomically(lambda tmp: tmp.write_text(json.dumps(body) + "\n"), folder / "params.json")
+        self.saved_in_ = folder.resolve()
         return folder
 
     @classmethod
@@ -205,8 +210,10 @@ class RDFAutoencoder:
             ae.history_ = saved["history"]
         if saved.get("fit_minutes") is not None:
             ae.fit_minutes_ = saved["fit_minutes"]
+        ae.trained_on_ = saved.get("trained_on")
         ae.encoder_ = keras.models.load_model(paths.record_input(folder / "encoder.keras"))
         ae.decoder_ = keras.models.load_model(paths.record_input(folder / "decoder.keras"))
+        ae.saved_in_ = folder.resolve()
         return ae
 
 
