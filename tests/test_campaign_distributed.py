@@ -6,7 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
+import os
 import time
 from pathlib import Path
 
@@ -40,14 +40,18 @@ def cluster(tmp_path):
     address = f"tcp://127.0.0.1:{port}"
     logs = tmp_path / "logs"
     logs.mkdir()
+    # the glasses' LAMMPS folders go to a temporary folder of this test's own: the test looks for
+    # them there (and removes the killed worker's), never among another test's running glasses
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
     procs = {"scheduler": subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                             "--no-dashboard"], stdout=open(logs / "scheduler", "w"),
-                                           stderr=subprocess.STDOUT)}
+                                           stderr=subprocess.STDOUT, env=env)}
     _wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 60, "the scheduler")
     for name in ("worker-a", "worker-b"):
         procs[name] = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
                                         "--no-nanny", "--name", name, "--no-dashboard"],
-                                       stdout=open(logs / name, "w"), stderr=subprocess.STDOUT)
+                                       stdout=open(logs / name, "w"), stderr=subprocess.STDOUT, env=env)
     yield address, procs, logs
     for proc in procs.values():
         proc.kill()
@@ -60,10 +64,11 @@ def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(cluster, tmp_pat
     command = [sys.executable, "-m", "glasslib.cli", "md-campaign", "--scheduler", address, "--root", str(root),
                "--smoke", "--atoms", "150", "--only", *GLASSES]
     started = time.time() - 1
-    campaign = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    campaign = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env={**os.environ, "TMPDIR": str(tmp_path / "tmp")})
 
     def running_glasses():
-        return [p for name in GLASSES for p in Path(tempfile.gettempdir()).glob(f"md-{name}-*")
+        return [p for name in GLASSES for p in (tmp_path / "tmp").glob(f"md-{name}-*")
                 if p.stat().st_mtime > started]
 
     # kill worker-a while both workers run a glass (LAMMPS folders exist, nothing stored yet)
