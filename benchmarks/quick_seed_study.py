@@ -11,6 +11,13 @@ random 500-520 AUC: 0.828 and 0.830, yet 0.808 on the same seed on another host)
 tolerance) for counts that do not depend on the seed at all (row counts, the screen's size).
 Writes tests/expected_quick_metrics.json; prints the spread it measured. --retol recomputes the
 tolerances from the values already stored there, without running anything.
+
+Resumable: each finished (notebook, seed) run's headline values are kept in
+.cache/quick_seed_study/done.json under the SHA-256 of the notebook's source, so a stopped study
+starts again where it stopped and a changed notebook is run afresh; each seed keeps its models in
+.cache/quick_seed_study/seed-N/ (07 uses the autoencoder 06 trained with that seed). A cell that
+gives no reply in CELL_TIMEOUT_S (ipykernel now and then leaves a request unanswered) runs its
+notebook once more.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +39,9 @@ from glasslib import paths  # noqa: E402
 from glasslib.run import select  # noqa: E402
 
 EXPECTED = ROOT / "tests" / "expected_quick_metrics.json"
+WORK = paths.CACHE / "quick_seed_study"     # finished runs and per-seed models of a study in progress
+CELL_TIMEOUT_S = 1800                        # the slowest quick cell takes about 5 min on one core
+ATTEMPTS = 2
 FLOOR = 0.01     # at least 1 % of the value: three seeds underestimate an SD
 HEADLINES = {
     "01_sciglass_tg_dataset": ["cleaned_rows", "random_train", "random_validation", "publication_train",
@@ -55,11 +66,20 @@ def run_notebook(stem: str, seed: int, figures: Path, cache: Path) -> dict:
                GLASSLIB_EXPECTED=str(figures / "none.json"))     # measure; do not check against the old
     code = ("import papermill; papermill.execute_notebook("
             f"{str(paths.NOTEBOOKS / (stem + '.ipynb'))!r}, {str(figures / (stem + '.ipynb'))!r}, "
-            f"parameters={{'profile': 'quick', 'seed': {seed}}}, cwd={str(paths.NOTEBOOKS)!r}, progress_bar=False)")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"{stem} seed {seed} failed:\n{out.stderr[-2000:]}")
-    return json.loads((figures / stem / "metrics.json").read_text())
+            f"parameters={{'profile': 'quick', 'seed': {seed}}}, cwd={str(paths.NOTEBOOKS)!r}, progress_bar=False, "
+            f"execution_timeout={CELL_TIMEOUT_S})")
+    for attempt in range(1, ATTEMPTS + 1):
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        if out.returncode == 0:
+            return json.loads((figures / stem / "metrics.json").read_text())
+        if "CellTimeoutError" not in out.stderr or attempt == ATTEMPTS:
+            raise RuntimeError(f"{stem} seed {seed} failed:\n{out.stderr[-2000:]}")
+        print(f"seed {seed}: {stem}: a cell gave no reply in {CELL_TIMEOUT_S} s; running it again", flush=True)
+
+
+def source_hash(stem: str) -> str:
+    """The notebook's source (its .py pair): a finished run counts only for the source it ran."""
+    return paths.sha256_of(paths.NOTEBOOKS / f"{stem}.py")[:16]
 
 
 def family(path: str) -> str:
@@ -96,16 +116,25 @@ def main() -> None:
                for stem, metrics in stored.items()})
         return
     stems = [s for s in HEADLINES if args.notebooks is None or s[:2] in args.notebooks]
+    done_file = WORK / "done.json"
+    done = json.loads(done_file.read_text()) if done_file.exists() else {}
     values: dict[str, dict[str, list[float]]] = {s: {} for s in stems}
     for seed in args.seeds:
-        with tempfile.TemporaryDirectory() as tmp:
-            figures, cache = Path(tmp) / "figures", Path(tmp) / "cache"
-            figures.mkdir()
-            for stem in stems:            # in order: 07 uses the autoencoder that 06 trained with this seed
-                metrics = run_notebook(stem, seed, figures, cache)
-                for path in HEADLINES[stem]:
-                    values[stem].setdefault(path, []).append(select(metrics, path))
+        cache = WORK / f"seed-{seed}"
+        for stem in stems:            # in order: 07 uses the autoencoder that 06 trained with this seed
+            key = f"{stem}|seed={seed}|{source_hash(stem)}"
+            if key not in done:
+                with tempfile.TemporaryDirectory() as tmp:
+                    (Path(tmp) / "figures").mkdir()
+                    metrics = run_notebook(stem, seed, Path(tmp) / "figures", cache)
+                done[key] = {path: select(metrics, path) for path in HEADLINES[stem]}
+                if done_file.exists():    # another study process (other seeds) may have added runs
+                    done = {**json.loads(done_file.read_text()), **done}
+                paths.replace_atomically(lambda f: f.write_text(json.dumps(done, indent=1)), done_file)
                 print(f"seed {seed}: {stem} done", flush=True)
+            for path in HEADLINES[stem]:
+                values[stem].setdefault(path, []).append(done[key][path])
+        shutil.rmtree(cache, ignore_errors=True)
     write({stem: expectations(values[stem]) for stem in stems})
 
 

@@ -4,9 +4,9 @@ notebook outputs (Sphinx + MyST-NB, the engine of Jupyter Book 1; nothing is re-
     glasslib book [--out build/book]     # or: bash companion.sh book
 
 Pages: an overview with the generated results table, then every numbered notebook. Where a
-full-profile (paper-scale) executed copy exists in notebooks/full/ it is the page (for 06-07 the
-run on MD dataset v2, notebooks/full/NN_name.md_dataset-v2.ipynb, before the default one);
-otherwise the committed quick-profile notebook is, and the page says so.
+full-profile (paper-scale) executed copy exists in notebooks/full/ under the notebook's own name it
+is the page; otherwise the committed quick-profile notebook is, and the page says so. Runs with
+other settings (notebooks/full/NN_name.seed-4.ipynb, ...) are never a page.
 """
 
 from __future__ import annotations
@@ -33,16 +33,9 @@ suppress_warnings = ["mystnb.unknown_mime_type", "misc.highlighting_failure", "m
 '''
 
 
-# full-profile runs with these settings are the reading copy before the default full run: paper 1's
-# models retrained on the validated MD dataset v2 (reproduce --profile full --set md_dataset=v2 06 07)
-READING_SETTINGS = ({"md_dataset": "v2"}, {})
-
-
-def reading_candidates(notebook: Path) -> list[Path]:
-    """The full-profile copies of a numbered notebook that may be its reading copy, preferred first."""
-    from .reproduce import output_name
-
-    return [paths.NOTEBOOKS / "full" / output_name(notebook, settings) for settings in READING_SETTINGS]
+def full_copy(notebook: Path) -> Path:
+    """Where the full-profile (paper-scale) executed copy of a numbered notebook is kept."""
+    return paths.NOTEBOOKS / "full" / notebook.name
 
 
 def reading_copy() -> list[tuple[Path, str]]:
@@ -51,13 +44,12 @@ def reading_copy() -> list[tuple[Path, str]]:
 
     out = []
     for nb in numbered_notebooks():
-        full = next((c for c in reading_candidates(nb) if c.exists()), None)
-        out.append((full, "full") if full else (nb, "quick"))
+        out.append((full_copy(nb), "full") if full_copy(nb).exists() else (nb, "quick"))
     return out
 
 
 def describe(page: Path, profile: str) -> str:
-    """Which run a reading copy is: 'quick (CI) profile', 'paper-scale (full profile), md_dataset-v2'."""
+    """Which run a reading copy is: 'quick (CI) profile', 'paper-scale (full profile), md_dataset-v1'."""
     if profile != "full":
         return "quick (CI) profile"
     settings = page.stem.split(".")[1:]

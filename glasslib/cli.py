@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default="quick", help="quick (CI) or full (paper scale)")
     p.add_argument("--kernel", default=None, help="Jupyter kernel name (default: the notebooks')")
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
-                   help="override a notebook parameter, e.g. --set md_dataset=v2 (output named after it)")
+                   help="override a notebook parameter, e.g. --set md_dataset=v1 (output named after it)")
     p.add_argument("notebooks", nargs="*", help="only these notebooks (name, stem or number)")
     p.set_defaults(func=_cmd_reproduce)
 

@@ -106,7 +106,7 @@ def parse_settings(items: list[str] | None) -> dict:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.isidentifier():
-            raise ValueError(f"setting {item!r} must read NAME=VALUE, e.g. md_dataset=v2")
+            raise ValueError(f"setting {item!r} must read NAME=VALUE, e.g. md_dataset=v1")
         for kind in (int, float):
             try:
                 value = kind(value)
@@ -132,13 +132,13 @@ def _check_settings(notebook: Path, settings: dict) -> None:
 
 def variant_name(settings: dict) -> str:
     """The folder a run with settings writes its figures and models to, beside the committed ones
-    (figures/<stem>/[full/]<variant>/): md_dataset=v2 -> md-v2, seed=4 -> seed-4, both -> md-v2.seed-4."""
+    (figures/<stem>/[full/]<variant>/): md_dataset=v1 -> md-v1, seed=4 -> seed-4, both -> md-v1.seed-4."""
     return ".".join(f"md-{v}" if k == "md_dataset" else f"{k}-{v}" for k, v in sorted(settings.items()))
 
 
 def output_name(notebook: Path, settings: dict) -> str:
     """A run with settings other than the defaults is named after them:
-    06_rdf_autoencoder.md_dataset-v2.ipynb."""
+    06_rdf_autoencoder.md_dataset-v1.ipynb."""
     suffix = "".join(f".{k}-{v}" for k, v in sorted(settings.items()))
     return f"{notebook.stem}{suffix}{notebook.suffix}"
 

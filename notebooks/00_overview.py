@@ -50,7 +50,7 @@
 # | P1 Fig. 8 direct vs latent RF parity | `07_rdf_forest_pipeline` | reproduced |
 # | P1 Fig. 9 predicted vs MD RDFs | `07_rdf_forest_pipeline` | reproduced (+ all held-out RDFs, + whole-glass hold-out) |
 # | P1 errors beside the MD noise floor (the scatter between MD replicas of one glass) | `06_rdf_autoencoder`, `07_rdf_forest_pipeline` | beyond the paper: how much of the error any model must keep |
-# | P1 quench-rate study, dataset v2 against experiment (N4, density, S(q)) | `05_md_glass_dataset` | beyond the paper: the 48-run campaign (and 2 extra seeds) is complete |
+# | P1 quench-rate study, dataset v2 against experiment (N4, density, S(q)) | `05_md_glass_dataset` | beyond the paper: the 48-run campaign (and 2 extra seeds) is complete; notebooks 06–07 train on it |
 # | P2 claims under seeds and intervals, the label-noise ceiling, regression, GlassNet, 4 splits | `08_tg_claims_tested` | beyond the papers: each claim judged reproduced / not reproduced / not distinguishable |
 
 # %% tags=["parameters"]

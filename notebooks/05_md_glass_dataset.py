@@ -382,7 +382,8 @@ if levers:
 # 2.5 %, NBS within 3 %), N4 against the Dell–Bray model with R and K counted as the potential counts
 # them (R = (Na2O + BaO)/B2O3, K = SiO2/B2O3; ZnO and TiO2 in neither), silica's neutron FSDP
 # (1.40–1.60 Å⁻¹) and second peak (2.8–3.1 Å⁻¹). The undoped glasses and one doped glass per base and
-# dopant have three seeds; the SD over them is the MD noise floor that notebooks 06–07 quote.
+# dopant have three seeds; the SD over them is the MD noise floor that notebooks 06–07 quote. Notebooks
+# 06–07 train and judge their models on this dataset (v1, above, is kept as the "before").
 #
 # A SciGlass median is only a reference where it agrees with its neighbours: one that lies more than 5 %
 # from the line through the other SciGlass glasses of its series (same base and dopant, the undoped

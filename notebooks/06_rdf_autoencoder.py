@@ -35,7 +35,7 @@
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
 variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
-md_dataset = "v1"  # "v1" (committed MD glasses) or "v2" (new potential and protocol, with replicas)
+md_dataset = "v2"  # "v2" (validated potential, constant-pressure quench, replicas) or "v1" (the first campaign)
 
 # %%
 import numpy as np
@@ -48,8 +48,8 @@ from glasslib.pcf.rdf import first_peak
 from glasslib.pcf.pipeline import RDFPipeline
 
 run = notebook_run("06_rdf_autoencoder", profile, seed,
-                   variant=variant or (None if md_dataset == "v1" else f"md-{md_dataset}"))
-EPOCHS = run.pick(30, 800)
+                   variant=variant or dataset.variant(md_dataset))
+EPOCHS = run.pick(20, 800)   # quick: 20 epochs on v2's ~400 training images, as many steps as 30 on v1's 262
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 07 builds the pipeline on it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
 
@@ -130,7 +130,7 @@ by_kind = (pd.DataFrame({"kind": dataset.pair_kinds(test.rows), "mse": val_mse})
            .groupby("kind").mse.agg(["count", "mean", "median"]))
 dead = ae.dead_units(train.images)
 print(f"validation MSE per image: mean {val_mse.mean():.4f}, median {np.median(val_mse):.4f}; "
-      f"dead latent units {list(dead)} of {autoencoder.LATENT_DIM}")
+      f"dead latent units {dead.tolist()} of {autoencoder.LATENT_DIM}")
 by_kind.round(4)
 
 # %% [markdown]

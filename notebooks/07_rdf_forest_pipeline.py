@@ -34,7 +34,7 @@
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
 seed = 0
 variant = None  # set by `reproduce --set ...`: that run's figures and models go to a folder of this name
-md_dataset = "v1"  # "v1" (committed MD glasses) or "v2" (new potential and protocol, with replicas)
+md_dataset = "v2"  # "v2" (validated potential, constant-pressure quench, replicas) or "v1" (the first campaign)
 
 # %%
 import numpy as np
@@ -46,10 +46,10 @@ from glasslib.pcf import autoencoder, campaign, dataset, evaluation, forest, ima
 from glasslib.pcf.pipeline import RDFPipeline
 
 run = notebook_run("07_rdf_forest_pipeline", profile, seed,
-                   variant=variant or (None if md_dataset == "v1" else f"md-{md_dataset}"))
+                   variant=variant or dataset.variant(md_dataset))
 AE_DIR = run.model_dir("rdf_pipeline") / "autoencoder"        # notebook 06 trains and saves it
 AE_LINEAR_DIR = run.model_dir("rdf_autoencoder_linear")
-GLASS_AE_EPOCHS = run.pick(30, 800)
+GLASS_AE_EPOCHS = run.pick(20, 800)   # as notebook 06's
 data = dataset.load_rdf_dataset(md_dataset)
 train_idx, test_idx = dataset.random_split(len(data), seed, groups=dataset.replica_groups(data.rows))   # as in notebook 06
 train, test = data.subset(train_idx), data.subset(test_idx)

@@ -79,12 +79,13 @@ def test_every_notebook_page_renders_its_figures(site, browser, tmp_path):
     assert pixels.shape[0] > 500 and pixels[..., :3].std() > 0.05   # not a blank page
 
 
-def test_the_md_v2_run_is_the_reading_copy_before_the_default_full_run(tmp_path, monkeypatch):
+def test_the_default_full_run_is_the_reading_copy_and_other_settings_never_are(tmp_path, monkeypatch):
     monkeypatch.setattr(book.paths, "NOTEBOOKS", tmp_path)
     (tmp_path / "full").mkdir()
-    for name in ("05_md.ipynb", "06_ae.ipynb", "07_rf.ipynb", "full/06_ae.ipynb", "full/06_ae.md_dataset-v2.ipynb",
-                 "full/07_rf.ipynb", "full/07_rf.seed-4.ipynb"):
+    for name in ("05_md.ipynb", "06_ae.ipynb", "07_rf.ipynb", "full/06_ae.ipynb", "full/05_md.md_dataset-v1.ipynb",
+                 "full/07_rf.seed-4.ipynb"):
         (tmp_path / name).write_text("{}")
-    pages = {nb.name: profile for nb, profile in book.reading_copy()}
-    assert pages == {"05_md.ipynb": "quick", "06_ae.md_dataset-v2.ipynb": "full", "07_rf.ipynb": "full"}
-    assert book.describe(tmp_path / "full/06_ae.md_dataset-v2.ipynb", "full") == "paper-scale (full profile), md_dataset-v2"
+    pages = {str(nb.relative_to(tmp_path)): profile for nb, profile in book.reading_copy()}
+    assert pages == {"05_md.ipynb": "quick", "full/06_ae.ipynb": "full", "07_rf.ipynb": "quick"}
+    assert book.describe(tmp_path / "full/06_ae.ipynb", "full") == "paper-scale (full profile)"
+    assert book.describe(tmp_path / "full/06_ae.md_dataset-v1.ipynb", "full") == "paper-scale (full profile), md_dataset-v1"

@@ -56,12 +56,12 @@ def test_every_saved_figure_is_shown_inline(notebook):
 
 def test_no_stray_notebooks_are_tracked():
     """Only numbered notebooks, their sources and their full-profile reading copies
-    (notebooks/full/NN_*.ipynb, or the MD-v2 run of 06-07, executed with profile = "full") are committed."""
+    (notebooks/full/NN_*.ipynb, executed with profile = "full") are committed."""
     tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=paths.ROOT, capture_output=True,
                              text=True).stdout.split()
     if not tracked:
         pytest.skip("not a git checkout")
-    reading = {str(c.relative_to(paths.ROOT)) for nb in NOTEBOOKS for c in book.reading_candidates(nb)}
+    reading = {str(book.full_copy(nb).relative_to(paths.ROOT)) for nb in NOTEBOOKS}
     numbered = {f"notebooks/{nb.name}" for nb in NOTEBOOKS} | {f"notebooks/{nb.stem}.py" for nb in NOTEBOOKS}
     stray = [name for name in tracked if name.endswith((".ipynb", ".py")) and name not in numbered | reading]
     assert not stray, f"stray notebooks tracked by git: {stray}"

@@ -221,8 +221,12 @@ def test_random_split_without_repeated_labels_is_the_plain_split():
 
 
 def test_dataset_versions_by_name():
-    v1 = dataset.load_rdf_dataset("v1")
-    assert len(v1) == len(dataset.load_rdf_dataset()) and v1.rows.glass.nunique() == 32
+    v1, v2 = dataset.load_rdf_dataset("v1"), dataset.load_rdf_dataset()
+    assert v1.rows.glass.nunique() == 32 and len(v1) == 328
+    assert v2.rows.glass.str.endswith("__seed1").sum() > 0 and v2.rows.glass.nunique() == 50   # the default: v2
+    assert dataset.variant("v2") is None and dataset.variant("v1") == "md-v1"
+    with pytest.raises(ValueError, match="md_dataset 'v3' is not a dataset version; choose one of v1, v2"):
+        dataset.variant("v3")
     with pytest.raises(ValueError, match="'v3' is neither a dataset version \\(v1, v2\\)"):
         dataset.load_rdf_dataset("v3")
 
@@ -240,3 +244,22 @@ def test_plot_against_floor_marks_ratios_and_kinds_without_a_floor():
     plt.close(fig)
     assert texts.count("no floor\nyet") == 2 and "3.0×" in texts
     assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_xticklabels()] == ["base", "dopant–\ndopant", "all"]
+
+
+@pytest.mark.parametrize("version, folder", [("v2", "rdf_pipeline"), ("v1", "rdf_pipeline-md-v1")])
+def test_each_shipped_pipeline_was_trained_on_its_dataset_s_training_split(version, folder):
+    """data/models/rdf_pipeline (what `glasslib predict-rdf` loads) was trained on the default dataset
+    v2, the one kept as the "before" on v1: its images' fingerprint and its training count say so."""
+    import json
+
+    from glasslib import paths
+    from glasslib.pcf.autoencoder import data_fingerprint
+
+    data = dataset.load_rdf_dataset(version)
+    train_idx, test_idx = dataset.random_split(len(data), 0, groups=dataset.replica_groups(data.rows))
+    saved = json.loads((paths.MODELS / folder / "autoencoder" / "params.json").read_text())
+    meta = json.loads((paths.MODELS / folder / "meta.json").read_text())
+    assert meta["n_train"] == len(train_idx)
+    if saved.get("trained_on"):          # the v1 model predates the fingerprint
+        assert saved["trained_on"] == data_fingerprint(data.images[train_idx], data.images[test_idx])
+    assert pipeline.PIPELINE_DIR == paths.MODELS / "rdf_pipeline" and paths.MD_DEFAULT == "v2"

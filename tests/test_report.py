@@ -93,30 +93,30 @@ def test_md_v2_campaign_line_gives_progress_replicas_and_the_study_check():
     assert report._md_v2_campaign(None, [nbs], []) == report._md_v2_campaign({**progress, "runs_finished": 0}, [], []) == ""
 
 
-def test_md_v2_retraining_stands_beside_the_v1_numbers(tmp_path, monkeypatch):
-    """Once notebooks 06-07 have run on MD dataset v2 (figures/<stem>/full/md-v2/), each paper-1
-    row shows that run first and the v1 runs after it: before and after in one cell."""
+def test_the_v1_paper_scale_run_stands_between_the_v2_runs(tmp_path, monkeypatch):
+    """Each paper-1 row shows the paper-scale run on MD dataset v2 (the default), then the one on v1
+    (figures/<stem>/full/md-v1/) while it exists, then the quick run: before and after in one cell."""
     figures = tmp_path / "figures"
     shutil.copytree(paths.FIGURES, figures)
     monkeypatch.setattr(paths, "FIGURES", figures)
-    for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):   # the committed v2 run, if any, is set aside
-        shutil.rmtree(figures / stem / "full" / "md-v2", ignore_errors=True)
-    assert "full, MD v2" not in report.table()
+    for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):   # the committed v1 run is set aside
+        shutil.rmtree(figures / stem / "full" / "md-v1", ignore_errors=True)
+    assert "full, MD v1" not in report.table()
     for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):
-        (figures / stem / "full" / "md-v2").mkdir()
-        shutil.copy(figures / stem / "full" / "metrics.json", figures / stem / "full" / "md-v2" / "metrics.json")
-    v2 = figures / "06_rdf_autoencoder" / "full" / "md-v2" / "metrics.json"
-    m = json.loads(v2.read_text())
+        (figures / stem / "full" / "md-v1").mkdir()
+        shutil.copy(figures / stem / "full" / "metrics.json", figures / stem / "full" / "md-v1" / "metrics.json")
+    v1 = figures / "06_rdf_autoencoder" / "full" / "md-v1" / "metrics.json"
+    m = json.loads(v1.read_text())
     m["mse_validation"] = 0.0012345
-    v2.write_text(json.dumps(m))
+    v1.write_text(json.dumps(m))
     rows = {line.split(" | ")[0].lstrip("| "): line for line in report.table().splitlines()}
     ae = rows["P1 autoencoder MSE train / validation"]
-    assert "full, MD v2 (" in ae and "/ 0.0012 mean" in ae and "validation goal met" in ae
-    assert ae.index("full, MD v2") < ae.index("; full (") < ae.index("; quick (")
+    assert "full, MD v1 (" in ae and "/ 0.0012 mean" in ae and "validation goal met" in ae
+    assert ae.index("full, MD v2 (") < ae.index("; full, MD v1 (") < ae.index("; quick, MD v2 (")
     for label in ("P1 latent R², pipeline first-peak error", "P1 whole-glass hold-out, image MSE",
                   "P1 Fig. 8 like for like: R² on the 100-point g(r)",
                   "P1 MD noise floor (replica scatter) vs pipeline error"):
-        assert "full, MD v2" in rows[label], label
+        assert "full, MD v2" in rows[label] and "full, MD v1" in rows[label], label
 
 
 def test_the_readme_lists_every_notebook_s_reading_copy_and_the_links_resolve():
@@ -125,3 +125,11 @@ def test_the_readme_lists_every_notebook_s_reading_copy_and_the_links_resolve():
     assert [Path(link).name.split(".")[0] for link in links] == [nb.stem for nb in reproduce.numbered_notebooks()]
     assert all((paths.ROOT / link).exists() for link in links), links
     assert "notebooks/full/08_tg_claims_tested.ipynb" in links   # a committed paper-scale copy is preferred
+
+
+def test_the_md_row_counts_the_curves_notebooks_06_07_train_on():
+    """The paper-scale run of 06 saw every curve of the default dataset (v2) that has enough pairs."""
+    from glasslib.pcf import dataset
+
+    row = next(line for line in report.table().splitlines() if line.startswith("| P1 MD glasses"))
+    assert f"train on dataset v2: **{len(dataset.load_rdf_dataset())} partial RDFs**" in row

@@ -53,17 +53,17 @@ def test_full_profile_has_its_own_folders(figures):
 
 
 def test_a_variant_keeps_its_outputs_apart(figures):
-    """A run on other data (variant "md-v2") writes beside the default's figures and models and is
+    """A run on other data (variant "md-v1") writes beside the default's figures and models and is
     not held to the default's seed-study expectations."""
-    run = glasslib.notebook_run("07_rdf_forest_pipeline", "full", variant="md-v2")
+    run = glasslib.notebook_run("07_rdf_forest_pipeline", "full", variant="md-v1")
     run.save_metrics({"latent_r2": 0.1})
-    assert (figures / "07_rdf_forest_pipeline" / "full" / "md-v2" / "metrics.json").exists()
+    assert (figures / "07_rdf_forest_pipeline" / "full" / "md-v1" / "metrics.json").exists()
     assert not (figures / "07_rdf_forest_pipeline" / "full" / "metrics.json").exists()
-    assert run.model_dir("rdf_pipeline") == paths.MODELS / "rdf_pipeline-md-v2"
-    quick = glasslib.notebook_run("07_rdf_forest_pipeline", "quick", variant="md-v2")
+    assert run.model_dir("rdf_pipeline") == paths.MODELS / "rdf_pipeline-md-v1"
+    quick = glasslib.notebook_run("07_rdf_forest_pipeline", "quick", variant="md-v1")
     quick.save_metrics({"latent_r2": -5.0})          # far outside the default's tolerance
     quick.check_metrics()
-    assert quick.figure_dir == figures / "07_rdf_forest_pipeline" / "md-v2"
+    assert quick.figure_dir == figures / "07_rdf_forest_pipeline" / "md-v1"
 
 
 def test_metrics_carry_profile_and_seed(figures):
@@ -85,7 +85,7 @@ def test_seeds_are_set_once_by_the_run():
     ({"profile": "medium"}, "profile 'medium' is not known; choose one of quick, full"),
     ({"seed": -1}, "seed -1 must be a non-negative integer"),
     ({"notebook": "a/b"}, "must be a notebook stem"),
-    ({"variant": "../v2"}, "variant '../v2' must be a plain name such as 'md-v2'"),
+    ({"variant": "../v2"}, "variant '../v2' must be a plain name such as 'md-v1'"),
     ({"variant": ""}, "variant '' must be a plain name"),
 ])
 def test_bad_run_arguments(kwargs, message):

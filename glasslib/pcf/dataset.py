@@ -41,8 +41,8 @@ class RDFDataset:
 
 def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
                      min_pairs: int | None = PAIR_COUNT_THRESHOLD) -> RDFDataset:
-    """Assemble the dataset from data/md/rdf_table.csv.gz, a dataset version ("v1", "v2": see
-    paths.MD_TABLES), a table file or a given long table.
+    """Assemble the dataset from a dataset version ("v1", "v2": see paths.MD_TABLES; None is
+    paths.MD_DEFAULT), a table file or a given long table.
 
     Where the table counts the pairs behind each curve (column first_shell_pairs, dataset v2),
     curves with fewer than `min_pairs` pairs within 5 Å are left out of training and evaluation:
@@ -57,7 +57,7 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
         raise ValueError(f"dataset {table!r} is neither a dataset version ({', '.join(paths.MD_TABLES)}) "
                          "nor a .csv/.csv.gz table")
     if table is None or isinstance(table, (str, os.PathLike)):
-        path = Path(table or paths.MD_RDF_TABLE)
+        path = Path(table or paths.MD_TABLES[paths.MD_DEFAULT])
         if not path.exists():
             command = "md-campaign-v2 --rate R" if path == paths.MD_TABLES["v2"] else "md-campaign"
             raise FileNotFoundError(f"{path} is missing: run `glasslib {command}` first")
@@ -79,6 +79,14 @@ def load_rdf_dataset(table: pd.DataFrame | str | os.PathLike | None = None,
     X = fingerprints([(b, None if d == "none" else d, m, p) for b, d, m, p in
                       rows[["base", "dopant", "mol_percent", "pair"]].itertuples(index=False)])
     return RDFDataset(rows, r, g, images, X, excluded)
+
+
+def variant(version: str) -> str | None:
+    """The folder name a notebook run on MD dataset `version` keeps its figures and models under:
+    None (the plain folders) for paths.MD_DEFAULT, "md-v1" for the older version."""
+    if version not in paths.MD_TABLES:
+        raise ValueError(f"md_dataset {version!r} is not a dataset version; choose one of {', '.join(paths.MD_TABLES)}")
+    return None if version == paths.MD_DEFAULT else f"md-{version}"
 
 
 def composition_of(glass: pd.Series) -> pd.Series:

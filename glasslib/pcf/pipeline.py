@@ -96,7 +96,8 @@ class RDFPipeline:
 
 
 def load_pipeline(folder: str | os.PathLike | None = None) -> RDFPipeline:
-    """The saved pipeline (default: the shipped one in data/models/rdf_pipeline)."""
+    """The saved pipeline (default: the shipped one in data/models/rdf_pipeline, trained on MD
+    dataset v2; the one trained on v1 is in data/models/rdf_pipeline-md-v1)."""
     return RDFPipeline.load(folder)
 
 
