@@ -1,0 +1,102 @@
+"""Paper 1 at paper scale with more than one training seed: the spread behind the full-profile claims.
+
+    python benchmarks/pcf_paper_scale_seeds.py train --seed 1 --model relu     # one model; resumable
+    python benchmarks/pcf_paper_scale_seeds.py train --seed 1 --model all      # the four in turn
+    bash companion.sh reproduce --profile full --set seed=1 06 07              # then: loads them
+    python benchmarks/pcf_paper_scale_seeds.py summary                         # mean ± SD over seeds
+
+`train` fits (or resumes) one of the four autoencoders that notebooks 06-07 train in the full
+profile, exactly as the notebook would for that seed: the same folder (data/models/<name>-seed-S,
+where `reproduce --set seed=S` looks), the same images (06's replica-grouped random split, 07's
+whole-glass split for that seed), the same settings, one thread. So two of them can run at once,
+one per core, and the notebooks then only load them. Training writes a checkpoint every 25 epochs
+(.cache/checkpoints), so a stopped run resumes; each model takes about 130-140 min on one core.
+
+`summary` prints each headline metric of the full-profile runs on the default dataset (seed 0 in
+figures/<stem>/full/, seed S in figures/<stem>/full/seed-S/) as mean ± SD over the seeds present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from glasslib import notebook_run, paths  # noqa: E402
+from glasslib.run import select  # noqa: E402
+
+EPOCHS = 800                 # the notebooks' full profile (run.pick(20, 800))
+MODELS = {                   # --model: (notebook, model folder name, latent activation)
+    "relu": ("06_rdf_autoencoder", "rdf_pipeline", "relu"),
+    "linear": ("06_rdf_autoencoder", "rdf_autoencoder_linear", "linear"),
+    "holdout-relu": ("07_rdf_forest_pipeline", "rdf_holdout_autoencoder", "relu"),
+    "holdout-linear": ("07_rdf_forest_pipeline", "rdf_holdout_autoencoder_linear", "linear"),
+}
+HEADLINES = {
+    "06_rdf_autoencoder": ["mse_validation", "mse_validation_median", "mse_train"],
+    "07_rdf_forest_pipeline": ["latent_r2", "peak_position_error_median_A", "direct_rf_r2", "pipeline_g_r2",
+                               "glass_holdout/pipeline/image_mse", "glass_holdout/nearest composition/image_mse"],
+}
+
+
+def train(seed: int, model: str) -> Path:
+    """Fit or resume one model of the full profile for `seed`; return its folder."""
+    from glasslib.pcf import autoencoder, dataset
+
+    notebook, name, activation = MODELS[model]
+    run = notebook_run(notebook, "full", seed, threads=1, variant=f"seed-{seed}")
+    folder = run.model_dir(name) / ("autoencoder" if name == "rdf_pipeline" else "")
+    data = dataset.load_rdf_dataset()
+    if notebook == "06_rdf_autoencoder":
+        train_idx, test_idx = dataset.random_split(len(data), seed, groups=dataset.replica_groups(data.rows))
+        images, validation = data.images[train_idx], data.images[test_idx]
+    else:
+        g_train_idx, _ = dataset.glass_split(data.rows, seed)
+        images, validation = data.images[g_train_idx], None
+    print(f"{model}, seed {seed}: {len(images)} training images -> {folder.relative_to(paths.ROOT)}", flush=True)
+    ae = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed, latent_activation=activation)
+    ae.fit_or_resume(folder, images, validation)
+    return folder
+
+
+def summary() -> dict:
+    """Mean, SD and values over the seeds of each headline metric; printed as a table."""
+    out = {}
+    for stem, metrics in HEADLINES.items():
+        full = paths.FIGURES / stem / "full"
+        runs = {0: full / "metrics.json"} | {int(p.parent.name.split("-")[1]): p
+                                             for p in full.glob("seed-*/metrics.json")}
+        loaded = {seed: json.loads(p.read_text()) for seed, p in sorted(runs.items()) if p.exists()}
+        for path in metrics:
+            values = [select(m, path) for m in loaded.values()]
+            sd = float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
+            out[f"{stem}/{path}"] = {"seeds": list(loaded), "mean": float(np.mean(values)), "sd": sd,
+                                     "values": values}
+            print(f"{stem:24s} {path:46s} {np.mean(values):.4f} ± {sd:.4f}  (seeds {list(loaded)})")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("train", help="fit or resume one paper-scale model for a seed")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--model", default="all", help=f"one of {', '.join(MODELS)} or all")
+    sub.add_parser("summary", help="mean ± SD over the seeds of the full-profile metrics")
+    args = parser.parse_args()
+    if args.command == "summary":
+        summary()
+        return
+    if args.model != "all" and args.model not in MODELS:
+        parser.error(f"--model {args.model!r} is not known; choose one of {', '.join(MODELS)} or all")
+    for model in MODELS if args.model == "all" else [args.model]:
+        train(args.seed, model)
+
+
+if __name__ == "__main__":
+    main()
