@@ -10,7 +10,8 @@ profile, exactly as the notebook would for that seed: the same folder (data/mode
 where `reproduce --set seed=S` looks), the same images (06's replica-grouped random split, 07's
 whole-glass split for that seed), the same settings, one thread. So two of them can run at once,
 one per core, and the notebooks then only load them. Training writes a checkpoint every 25 epochs
-(.cache/checkpoints), so a stopped run resumes; each model takes about 130-140 min on one core.
+(.cache/checkpoints), so a stopped run resumes; each model takes hours on one core (its params.json
+records fit_minutes).
 
 `summary` prints each headline metric of the full-profile runs on the default dataset (seed 0 in
 figures/<stem>/full/, seed S in figures/<stem>/full/seed-S/) as mean ± SD over the seeds present.
