@@ -11,6 +11,7 @@ whose metrics file is missing says so instead of showing a number.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +172,7 @@ def _md_v2(study: dict | None, complete: bool = False) -> str:
     chosen = study["chosen_rate_K_per_ps"]
     extra = study.get("runs_extra_seeds", 0)
     return (f"; dataset v2{'' if complete else ' (in progress)'}, quench-rate study {study['runs_finished']} of {study['runs_planned']} runs"
-            + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "") + ", mean ± SD over seeds — " + " | ".join(parts)
+            + (f" and {extra} extra seed{'s' if extra > 1 else ''}" if extra else "") + ", mean ± SD over seeds — " + " · ".join(parts)
             + (f"; chosen rate {chosen:g} K/ps{_excluded(study.get('rate_comparison') or [])}" if chosen
                else "; rate not chosen yet (needs the 5 K/ps runs)"))
 
@@ -257,8 +258,9 @@ def _pm(row: dict, column: str, digits: int = 2) -> str:
 def _rows_p1() -> list[tuple[str, str, callable]]:
     def md():
         m = metrics("05_md_glass_dataset")
-        text = (f"**{m['glasses_finished']} glasses, {m['rdfs']} partial RDFs** (dataset v1, kept as the "
-                f"\"before\"); {m['checks_passed']} of {m['checks']} structure checks pass")
+        text = (f"dataset v2: **{m['glasses_finished']} glasses in {m['runs_finished']} runs, {m['rdfs']} partial "
+                f"RDFs** ({m['rdfs_flagged']} with too few pairs, flagged as noise); {m['checks_passed']} of "
+                f"{m['checks']} first-peak, coordination and density checks pass")
         try:
             ae = metrics("06_rdf_autoencoder", "full")
             text += (f"; notebooks 06–07 train on dataset v2: **{ae['n_train'] + ae['n_validation']} partial RDFs** "
@@ -267,11 +269,14 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
             pass
         progress = m.get("v2_campaign") or {}
         complete = bool(progress) and progress.get("runs_finished") == progress.get("runs_planned")
-        return (text + _md_v2(m.get("v2_study"), complete)
+        v1 = m["v1"]
+        return (text + _md_v2_campaign(m.get("v2_campaign"), m.get("v2_glasses") or [], m.get("v2_campaign_vs_study") or [])
+                + _md_v2(m.get("v2_study"), complete)
                 + _lever("a 2 fs timestep", m.get("v2_timestep_probe"), "the campaign stays at 1 fs")
                 + _lever("the 5,000-point pair table (50 K/ps)", m.get("v2_pair_table_probe"),
                          "the campaign must return to the analytic styles")
-                + _md_v2_campaign(m.get("v2_campaign"), m.get("v2_glasses") or [], m.get("v2_campaign_vs_study") or []))
+                + f"; dataset v1 (kept as the \"before\"): {v1['glasses_finished']} glasses, {v1['rdfs']} partial RDFs, "
+                  f"{v1['checks_passed']} of {v1['checks']} checks pass")
 
     def ae(m):
         goal = "met" if m["mse_validation"] <= p1.AE_VALIDATION_MSE_GOAL else "missed"
@@ -329,8 +334,13 @@ def table() -> str:
             here = cell()
         except (Missing, KeyError) as err:
             here = f"not available: {err}"
-        lines.append(f"| {label} | {paper} | {here} |")
+        lines.append(f"| {label} | {paper} | {_cell(here)} |")
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """`text` safe inside a markdown table cell: a bare | would start a new cell, which GitHub drops."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text)
 
 
 def binder_table() -> str:

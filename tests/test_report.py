@@ -133,3 +133,28 @@ def test_the_md_row_counts_the_curves_notebooks_06_07_train_on():
 
     row = next(line for line in report.table().splitlines() if line.startswith("| P1 MD glasses"))
     assert f"train on dataset v2: **{len(dataset.load_rdf_dataset())} partial RDFs**" in row
+
+
+def test_the_md_row_leads_with_dataset_v2_and_ends_with_v1():
+    """Counted from the committed runs themselves, not from notebook 05's metrics."""
+    from glasslib.pcf import campaign
+
+    runs = [json.loads(p.read_text()) for p in sorted(campaign.V2_GLASSES.glob("*/meta.json"))]
+    row = next(line for line in report.table().splitlines() if line.startswith("| P1 MD glasses"))
+    here = row.split(" | ")[2]
+    assert here.startswith(f"dataset v2: **{len({m['glass'] for m in runs})} glasses in {len(runs)} runs, ")
+    v1 = len(list(campaign.GLASSES_DIR.glob("*/meta.json")))
+    assert here.index("dataset v2 campaign") < here.index(f"; dataset v1 (kept as the \"before\"): {v1} glasses")
+
+
+def test_every_readme_table_row_has_exactly_its_three_cells():
+    """A bare | inside a generated cell splits it, and GitHub silently drops the cells past the header's."""
+    import re
+
+    readme = (paths.ROOT / "README.md").read_text()
+    rows = [line for line in report.table().splitlines()]
+    assert all(row in readme for row in rows)
+    for row in rows:
+        cells = re.split(r"(?<!\\)\|", row.strip().strip("|"))
+        assert len(cells) == 3, (len(cells), row[:120])
+    assert report._cell("a | b \\| c") == "a \\| b \\| c"
