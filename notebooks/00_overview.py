@@ -23,7 +23,8 @@
 # 1. **Ayush, Sahu, Ali, Patra — *Predicting Pair Correlation Functions of Glasses using Machine Learning*.**
 #    MD (LAMMPS) glasses → partial RDFs (OVITO) → 64×64 images → CNN autoencoder (Keras) → 8 latent numbers;
 #    a random forest maps a 58-dim fingerprint to the latent vector; the decoder gives back the RDF.
-#    The paper's MD data were never released: `data/md/` is this project's own campaign.
+#    The paper's MD data were never released: `data/md-v2/` is this project's own campaign (dataset v2;
+#    `data/md/` holds the first one, v1, kept as the "before").
 # 2. **Chen, Liu, Liu, Li — *Self-Supervised Learning for Glass Composition Screening*.** SciGlass
 #    compositions (18 oxides) and Tg; "is Tg in [a, b]?" as contrastive classification with DeepGlassNet
 #    (PyTorch), compared with KNN/RF/SVM/DT/MLP, ablated, and used to screen ~350k candidate glasses.
@@ -31,7 +32,7 @@
 # **Run everything:** `bash companion.sh reproduce` (quick profile; `--profile full` for paper scale).
 # **Test:** `bash companion.sh test`.
 #
-# | paper figure | notebook | status |
+# | paper figure | notebook | the figure here |
 # |---|---|---|
 # | P2 Fig. 2(a, b) Tg histograms, t-SNE | `01_sciglass_tg_dataset` | reproduced |
 # | P2 Fig. 7 AUC / Precision@100 vs baselines | `02_deepglassnet_benchmark` | reproduced (+ HGB, + leave-publication-out) |
@@ -52,6 +53,9 @@
 # | P1 errors beside the MD noise floor (the scatter between MD replicas of one glass) | `06_rdf_autoencoder`, `07_rdf_forest_pipeline` | beyond the paper: how much of the error any model must keep |
 # | P1 quench-rate study, dataset v2 against experiment (N4, density, S(q)) | `05_md_glass_dataset` | beyond the paper: the 48-run campaign (and 2 extra seeds) is complete; notebooks 06–07 train on it |
 # | P2 claims under seeds and intervals, the label-noise ceiling, regression, GlassNet, 4 splits | `08_tg_claims_tested` | beyond the papers: each claim judged reproduced / not reproduced / not distinguishable |
+#
+# A figure made here is not a claim confirmed: whether each paper's claims hold is the next cell,
+# generated from the paper-scale metrics files (`glasslib.report.claims()`), never typed.
 
 # %% tags=["parameters"]
 profile = "quick"  # "quick" (CI, minutes) or "full" (paper scale)
@@ -62,6 +66,13 @@ seed = 0
 from glasslib import reproduce
 for nb in reproduce.numbered_notebooks():
     print(nb.name)
+
+# %%
+import pandas as pd
+from glasslib import report
+
+pd.set_option("display.max_colwidth", None)
+pd.DataFrame(report.claims())
 
 # %%
 from glasslib import paths

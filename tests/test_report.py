@@ -158,3 +158,24 @@ def test_every_readme_table_row_has_exactly_its_three_cells():
         cells = re.split(r"(?<!\\)\|", row.strip().strip("|"))
         assert len(cells) == 3, (len(cells), row[:120])
     assert report._cell("a | b \\| c") == "a \\| b \\| c"
+
+
+def test_claims_verdicts_follow_the_metrics(tmp_path, monkeypatch):
+    figures = tmp_path / "figures"
+    shutil.copytree(paths.FIGURES, figures)
+    monkeypatch.setattr(paths, "FIGURES", figures)
+    claims = {c["claim"]: c for c in report.claims()}
+    tested = json.loads((figures / "08_tg_claims_tested" / "full" / "metrics.json").read_text())["claims"]
+    assert all(claims[c["claim"]]["verdict"] == c["verdict"] for c in tested)
+    fig8 = next(c for c in claims if "(Fig. 8)" in c)
+    target = figures / "07_rdf_forest_pipeline" / "full" / "metrics.json"
+    m = json.loads(target.read_text())
+    m["pipeline_g_r2"], m["direct_rf_r2"] = 0.95, 0.90
+    m["glass_holdout"]["pipeline"]["image_mse"] = 2 * m["glass_holdout"]["nearest composition"]["image_mse"]
+    target.write_text(json.dumps(m))
+    after = {c["claim"]: c["verdict"] for c in report.claims()}
+    assert after[fig8] == "reproduced" and "R² 0.950 (latent) vs 0.900 (direct)" in next(
+        c["evidence"] for c in report.claims() if c["claim"] == fig8)
+    assert after["the pipeline predicts the RDFs of a glass composition it has never seen"] == "not reproduced"
+    shutil.rmtree(figures / "08_tg_claims_tested")                  # a missing run leaves its claims out
+    assert all(c["paper"] == "P1" for c in report.claims())
