@@ -20,16 +20,13 @@ figures/<stem>/full/, seed S in figures/<stem>/full/seed-S/) as mean ± SD over 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from glasslib import notebook_run, paths  # noqa: E402
-from glasslib.run import select  # noqa: E402
+from glasslib import notebook_run, paths, report  # noqa: E402
 
 EPOCHS = 800                 # the notebooks' full profile (run.pick(20, 800))
 MODELS = {                   # --model: (notebook, model folder name, latent activation)
@@ -37,11 +34,6 @@ MODELS = {                   # --model: (notebook, model folder name, latent act
     "linear": ("06_rdf_autoencoder", "rdf_autoencoder_linear", "linear"),
     "holdout-relu": ("07_rdf_forest_pipeline", "rdf_holdout_autoencoder", "relu"),
     "holdout-linear": ("07_rdf_forest_pipeline", "rdf_holdout_autoencoder_linear", "linear"),
-}
-HEADLINES = {
-    "06_rdf_autoencoder": ["mse_validation", "mse_validation_median", "mse_train"],
-    "07_rdf_forest_pipeline": ["latent_r2", "peak_position_error_median_A", "direct_rf_r2", "pipeline_g_r2",
-                               "glass_holdout/pipeline/image_mse", "glass_holdout/nearest composition/image_mse"],
 }
 
 
@@ -65,21 +57,15 @@ def train(seed: int, model: str) -> Path:
     return folder
 
 
-def summary() -> dict:
-    """Mean, SD and values over the seeds of each headline metric; printed as a table."""
-    out = {}
-    for stem, metrics in HEADLINES.items():
-        full = paths.FIGURES / stem / "full"
-        runs = {0: full / "metrics.json"} | {int(p.parent.name.split("-")[1]): p
-                                             for p in full.glob("seed-*/metrics.json")}
-        loaded = {seed: json.loads(p.read_text()) for seed, p in sorted(runs.items()) if p.exists()}
-        for path in metrics:
-            values = [select(m, path) for m in loaded.values()]
-            sd = float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
-            out[f"{stem}/{path}"] = {"seeds": list(loaded), "mean": float(np.mean(values)), "sd": sd,
-                                     "values": values}
-            print(f"{stem:24s} {path:46s} {np.mean(values):.4f} ± {sd:.4f}  (seeds {list(loaded)})")
-    return out
+def summary() -> list[dict]:
+    """Mean, SD and values over the seeds of each headline metric (report.p1_seed_spread, the README's
+    row); printed as a table."""
+    spread = report.p1_seed_spread()
+    for r in spread:
+        sd = "" if r["sd"] is None else f" ± {r['sd']:.{r['digits']}f}"
+        values = ", ".join(f"{v:.{r['digits']}f}" for v in r["values"])
+        print(f"{r['label']:32s} {r['mean']:.{r['digits']}f}{sd:10s}  seeds {r['seeds']}: {values}")
+    return spread
 
 
 def main() -> None:

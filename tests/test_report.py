@@ -164,6 +164,8 @@ def test_claims_verdicts_follow_the_metrics(tmp_path, monkeypatch):
     figures = tmp_path / "figures"
     shutil.copytree(paths.FIGURES, figures)
     monkeypatch.setattr(paths, "FIGURES", figures)
+    for stray in figures.glob("0[67]_*/full/seed-*"):                # the test's own seeds only
+        shutil.rmtree(stray)
     claims = {c["claim"]: c for c in report.claims()}
     tested = json.loads((figures / "08_tg_claims_tested" / "full" / "metrics.json").read_text())["claims"]
     assert all(claims[c["claim"]]["verdict"] == c["verdict"] for c in tested)
@@ -177,5 +179,36 @@ def test_claims_verdicts_follow_the_metrics(tmp_path, monkeypatch):
     assert after[fig8] == "reproduced" and "R² 0.950 (latent) vs 0.900 (direct)" in next(
         c["evidence"] for c in report.claims() if c["claim"] == fig8)
     assert after["the pipeline predicts the RDFs of a glass composition it has never seen"] == "not reproduced"
+    # a second training seed that disagrees: the claim is not distinguishable, and the evidence gives mean ± SD
+    seed1 = target.parent / "seed-1"
+    seed1.mkdir(exist_ok=True)
+    (seed1 / "metrics.json").write_text(json.dumps({**m, "seed": 1, "pipeline_g_r2": 0.85}))
+    two = next(c for c in report.claims() if c["claim"] == fig8)
+    assert two["verdict"] == "not distinguishable"
+    assert "training seeds 0, 1: R² 0.900 ± 0.071 (latent) vs 0.900 ± 0.000 (direct)" in two["evidence"]
     shutil.rmtree(figures / "08_tg_claims_tested")                  # a missing run leaves its claims out
     assert all(c["paper"] == "P1" for c in report.claims())
+
+
+def test_the_seed_row_gives_mean_and_sd_once_a_second_training_seed_is_in(tmp_path, monkeypatch):
+    import statistics
+
+    figures = tmp_path / "figures"
+    shutil.copytree(paths.FIGURES, figures)
+    monkeypatch.setattr(paths, "FIGURES", figures)
+
+    def row():
+        return next(line for line in report.table().splitlines() if line.startswith("| P1 paper scale over training seeds"))
+
+    for stem in ("06_rdf_autoencoder", "07_rdf_forest_pipeline"):
+        for stray in (figures / stem / "full").glob("seed-*"):
+            shutil.rmtree(stray)
+    assert "one training seed so far (seed 0)" in row()
+    m0 = json.loads((figures / "06_rdf_autoencoder" / "full" / "metrics.json").read_text())
+    seed1 = figures / "06_rdf_autoencoder" / "full" / "seed-1"
+    seed1.mkdir()
+    (seed1 / "metrics.json").write_text(json.dumps({**m0, "seed": 1, "mse_validation": 0.0100}))
+    values = [m0["mse_validation"], 0.0100]
+    want = f"AE validation MSE {statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} (seeds 0, 1)"
+    assert want in row()
+    assert "latent R² " in row() and "(seed 0 only)" in row()        # 07 has no second seed yet
