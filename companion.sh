@@ -46,6 +46,18 @@ browser() {
   fi
 }
 
+vulkan() {
+  # OVITO renders notebook 05's snapshot with its Tachyon renderer, which needs a Vulkan driver:
+  # Debian's mesa-vulkan-drivers has a software one (no GPU). Without it the snapshot is drawn by
+  # matplotlib instead (the notebook says which).
+  if ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's software Vulkan driver for OVITO's renderer (first run only) ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mesa-vulkan-drivers >/dev/null \
+      || echo "warning: mesa-vulkan-drivers not installed: the snapshot falls back to matplotlib" >&2
+  fi
+}
+
 lock() {
   # every transitive pin, resolved from requirements.txt in a clean virtual environment
   local tmp py
@@ -91,6 +103,7 @@ shift || true
 case "$cmd" in
   reproduce)
     setup
+    vulkan
     exec python -m glasslib.cli reproduce "$@"
     ;;
   test)

@@ -55,7 +55,10 @@ def _data_file_elements(path: Path) -> list[str]:
 
 def _render_ovito(path, png, size, elements):
     from ovito.io import import_file
-    from ovito.vis import TachyonRenderer, Viewport
+    from ovito.qt_compat import QtCore
+    from ovito.vis import ColorLegendOverlay, TachyonRenderer, Viewport
+
+    Qt = QtCore.Qt
 
     pipeline = import_file(str(path), atom_style="charge")
 
@@ -72,6 +75,9 @@ def _render_ovito(path, png, size, elements):
     try:
         vp = Viewport(type=Viewport.Type.Perspective, camera_dir=(-1, -0.6, -0.5))
         vp.zoom_all()
+        vp.overlays.append(ColorLegendOverlay(property="particles/Particle Type", title="element", pipeline=pipeline,
+                                              use_type_shapes=True, orientation=Qt.Orientation.Vertical,
+                                              alignment=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop))
         vp.render_image(size=size, filename=str(png), renderer=TachyonRenderer())
     finally:
         pipeline.remove_from_scene()
