@@ -206,9 +206,11 @@ def _cmd_predict_rdf(args):
     table = pd.DataFrame({"r_angstrom": r, "g": g})
     out = args.out or f"rdf_{args.base}_{args.dopant}_{args.mol_percent:g}_{args.pair}.csv"
     table.to_csv(out, index=False, float_format="%.5g")
-    peak = table.loc[table.g.idxmax()]
-    print(f"{args.pair} in {args.base} + {args.mol_percent:g} mol% {args.dopant}: highest peak "
-          f"g={peak.g:.2f} at r={peak.r_angstrom:.2f} A; written {out}")
+    from .pcf.rdf import first_peak
+
+    position, height = first_peak(r, g)
+    print(f"{args.pair} in {args.base} + {args.mol_percent:g} mol% {args.dopant}: first peak at r={position:.3f} A "
+          f"(parabola through the {r[1] - r[0]:.3f} A image bins), g={height:.2f} on that grid; written {out}")
     return 0
 
 
