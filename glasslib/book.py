@@ -69,6 +69,12 @@ Correlation Functions of Glasses using Machine Learning* (Ayush, Sahu, Ali, Patr
 is an executed notebook with its figures; to run one yourself, clone the repository and use
 `bash companion.sh reproduce`, or launch it on Binder.
 
+## Which claims hold
+
+Each testable claim of the two papers with its verdict here, from the paper-scale runs.
+
+{report.claims_table()}
+
 ## Paper vs this repository
 
 Generated from the metrics files of the runs (`glasslib report`).

@@ -56,6 +56,12 @@ def test_index_shows_the_generated_results_table(site, browser):
     rows = browser.execute_script(
         "return [...document.querySelectorAll('table tr')].map(r => r.innerText)")
     assert len(rows) >= 10 and any("P2 cleaned SciGlass rows" in r for r in rows)
+    # the claims table: one row per claim, its verdict in its own cell, as report.claims() gives it
+    from glasslib import report
+
+    for claim in report.claims():
+        row = next(r for r in rows if claim["claim"] in r)
+        assert row.split("\t")[2].strip() == claim["verdict"], row
     links = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     for notebook, _ in book.reading_copy():
         assert f"{notebook.stem}.html" in links

@@ -152,11 +152,12 @@ def test_every_readme_table_row_has_exactly_its_three_cells():
     import re
 
     readme = (paths.ROOT / "README.md").read_text()
-    rows = [line for line in report.table().splitlines()]
-    assert all(row in readme for row in rows)
-    for row in rows:
-        cells = re.split(r"(?<!\\)\|", row.strip().strip("|"))
-        assert len(cells) == 3, (len(cells), row[:120])
+    for table, width in ((report.table(), 3), (report.claims_table(), 4)):
+        rows = table.splitlines()
+        assert all(row in readme for row in rows)
+        for row in rows:
+            cells = re.split(r"(?<!\\)\|", row.strip().strip("|"))
+            assert len(cells) == width, (len(cells), row[:120])
     assert report._cell("a | b \\| c") == "a \\| b \\| c"
 
 
