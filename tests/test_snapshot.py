@@ -32,3 +32,14 @@ def test_the_snapshot_shows_an_oxide_glass(tmp_path, prefer_ovito):
     element, drawn = _dominant_element(png)
     assert element == "O"            # 58 % of the atoms of NBS-BaO-10 are oxygen
     assert 0.05 < drawn < 0.8, drawn
+
+
+def test_a_crashing_renderer_costs_the_picture_not_the_caller(tmp_path, monkeypatch):
+    """The OVITO process dies (here: a program that exits with an error): matplotlib draws instead."""
+    import shutil
+    import sys
+
+    monkeypatch.setattr(sys, "executable", shutil.which("false"))
+    png = tmp_path / "snapshot.png"
+    assert snapshot.render_snapshot(GLASS, png) == "matplotlib"
+    assert _dominant_element(png)[0] == "O"

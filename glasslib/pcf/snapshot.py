@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,6 +25,9 @@ def render_snapshot(structure_file: str | os.PathLike, png: str | os.PathLike,
 
     Uses OVITO's Tachyon renderer where a Vulkan driver is available (e.g. Debian's
     mesa-vulkan-drivers), otherwise a matplotlib 3-D scatter. Returns which one was used.
+    OVITO renders in a fresh Python process: in a process that has already loaded TensorFlow or
+    PyTorch, mesa's software driver can crash it (a segfault, not an exception), and a crashed
+    renderer must cost a picture, not the caller's kernel.
     """
     structure_file = paths.record_input(structure_file)
     with tempfile.TemporaryDirectory() as tmp:
@@ -30,14 +35,12 @@ def render_snapshot(structure_file: str | os.PathLike, png: str | os.PathLike,
         opener = gzip.open if structure_file.suffix == ".gz" else open
         with opener(structure_file, "rb") as src, open(plain, "wb") as dst:
             shutil.copyfileobj(src, dst)
-        elements = _data_file_elements(plain)
         if prefer_ovito:
-            try:
-                _render_ovito(plain, png, size, elements)
+            done = subprocess.run([sys.executable, "-m", __name__, str(plain), str(png), str(size[0]), str(size[1])],
+                                  capture_output=True, timeout=600)
+            if done.returncode == 0:
                 return "ovito-tachyon"
-            except Exception:  # no Vulkan driver: fall back
-                pass
-        _render_matplotlib(plain, png, size, elements)
+        _render_matplotlib(plain, png, size, _data_file_elements(plain))
         return "matplotlib"
 
 
@@ -100,3 +103,8 @@ def _render_matplotlib(path, png, size, elements):
     ax.legend(loc="upper left", fontsize=8)
     fig.savefig(png, dpi=100, bbox_inches="tight")
     plt.close(fig)
+
+
+if __name__ == "__main__":           # render_snapshot's OVITO process: data file, png, width, height
+    _path, _png, _width, _height = sys.argv[1:]
+    _render_ovito(Path(_path), _png, (int(_width), int(_height)), _data_file_elements(Path(_path)))
