@@ -116,10 +116,13 @@ case "$cmd" in
     trap 'rm -rf "$GLASSLIB_FIGURES"' EXIT
     before="$(git status --porcelain 2>/dev/null || true)"
     # one pytest-xdist worker per core (at most 4), each file on one worker (tests/conftest.py);
-    # the 15 slowest tests are listed at the end, to keep the run well inside CI's budget
+    # the 15 slowest tests are listed at the end, to keep the run well inside CI's budget. A worker
+    # that crashes (a segfault in native code) fails its test and is not restarted: with the
+    # file-wise scheduling a restarted worker is never handed work again and the run would hang.
     workers="$(python -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')"
     python -m pytest tests notebooks/[0-9][0-9]_*.ipynb --nbval-lax --nbval-current-env \
-      --nbval-cell-timeout=1800 -p no:cacheprovider -q -n "$workers" --dist loadfile --durations=15 "$@"
+      --nbval-cell-timeout=1800 -p no:cacheprovider -q -n "$workers" --dist loadfile --max-worker-restart=0 \
+      --durations=15 "$@"
     after="$(git status --porcelain 2>/dev/null || true)"
     if [ "$before" != "$after" ]; then
       echo "error: the test run changed or left files in the work tree (git status before / after):" >&2
