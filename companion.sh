@@ -118,7 +118,8 @@ case "$cmd" in
     # one pytest-xdist worker per core (at most 4), each file on one worker (tests/conftest.py);
     # the 15 slowest tests are listed at the end, to keep the run well inside CI's budget. A worker
     # that crashes (a segfault in native code) fails its test and is not restarted: with the
-    # file-wise scheduling a restarted worker is never handed work again and the run would hang.
+    # file-wise scheduling below, a restart left the whole run hanging (seen with a test that
+    # segfaults on purpose), where this ends it with the crashed test failed.
     workers="$(python -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')"
     python -m pytest tests notebooks/[0-9][0-9]_*.ipynb --nbval-lax --nbval-current-env \
       --nbval-cell-timeout=1800 -p no:cacheprovider -q -n "$workers" --dist loadfile --max-worker-restart=0 \
