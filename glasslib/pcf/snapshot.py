@@ -36,10 +36,13 @@ def render_snapshot(structure_file: str | os.PathLike, png: str | os.PathLike,
         with opener(structure_file, "rb") as src, open(plain, "wb") as dst:
             shutil.copyfileobj(src, dst)
         if prefer_ovito:
-            done = subprocess.run([sys.executable, "-m", __name__, str(plain), str(png), str(size[0]), str(size[1])],
-                                  capture_output=True, timeout=600)
-            if done.returncode == 0:
-                return "ovito-tachyon"
+            try:
+                done = subprocess.run([sys.executable, "-m", __name__, str(plain), str(png), str(size[0]),
+                                       str(size[1])], capture_output=True, timeout=300)
+                if done.returncode == 0:
+                    return "ovito-tachyon"
+            except subprocess.TimeoutExpired:     # a renderer stuck for 5 min: draw it the other way
+                pass
         _render_matplotlib(plain, png, size, _data_file_elements(plain))
         return "matplotlib"
 
