@@ -186,6 +186,14 @@ def test_claims_verdicts_follow_the_metrics(tmp_path, monkeypatch):
     (seed1 / "metrics.json").write_text(json.dumps({**m, "seed": 1, "pipeline_g_r2": 0.85}))
     two = next(c for c in report.claims() if c["claim"] == fig8)
     assert two["verdict"] == "not distinguishable"
+    # a value claim (latent R² about 0.92) is judged against twice the spread over training seeds
+    latent = next(c for c in claims if "latent numbers" in c)
+    assert claims[latent]["verdict"] == "one training seed so far"
+    for values, verdict in (((0.90, 0.94), "reproduced"), ((0.80, 0.81), "not reproduced")):
+        for folder, value in ((target.parent, values[0]), (seed1, values[1])):
+            path = folder / "metrics.json"
+            path.write_text(json.dumps({**json.loads(path.read_text()), "latent_r2": value}))
+        assert {c["claim"]: c["verdict"] for c in report.claims()}[latent] == verdict, values
     assert "training seeds 0, 1: R² 0.900 ± 0.071 (latent) vs 0.900 ± 0.000 (direct)" in two["evidence"]
     shutil.rmtree(figures / "08_tg_claims_tested")                  # a missing run leaves its claims out
     assert all(c["paper"] == "P1" for c in report.claims())
