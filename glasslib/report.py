@@ -171,8 +171,15 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
     def screen():
         m = metrics("04_screening")
         n = {v["candidates"] for k, v in m.items() if isinstance(v, dict) and "candidates" in v}
+        def inside(v: dict) -> str:
+            if "in_domain_top5_p_in_band_mean" not in v:
+                return ""
+            return (f"; the best 5 inside the domain: mean P {v['in_domain_top5_p_in_band_mean']:.2f}, nearest known "
+                    f"glass {v['in_domain_top5_nearest_wt_median']:.1f} wt% away (median; top 5 overall "
+                    f"{v['top5_nearest_wt_median']:.1f} wt%)")
+
         domain = "; ".join(f"{band} °C: {v['top5_in_domain']} of the top 5 in the applicability domain, mean "
-                           f"P(Tg in band) {v['top5_p_in_band_mean']:.2f}"
+                           f"P(Tg in band) {v['top5_p_in_band_mean']:.2f}{inside(v)}"
                            for band, v in m.items() if isinstance(v, dict) and "top5_in_domain" in v)
         fine = ""
         if FINE_GRID_RESULTS.exists():           # benchmarks/screen_fine_grid.py
