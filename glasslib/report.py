@@ -89,7 +89,8 @@ def p1_seed_runs(notebook: str) -> dict[int, dict]:
     """The paper-scale (full profile, MD v2) metrics of `notebook`, by training seed."""
     full = paths.FIGURES / notebook / "full"
     runs = {}
-    for path in [full / "metrics.json", *sorted(full.glob("seed-*/metrics.json"))]:
+    seeds = [p for p in sorted(full.glob("seed-*/metrics.json")) if re.fullmatch(r"seed-\d+", p.parent.name)]
+    for path in [full / "metrics.json", *seeds]:         # not seed-1.other-setting: another run
         if path.exists():
             m = json.loads(path.read_text())
             runs[int(m["seed"])] = m
@@ -171,6 +172,7 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
     def screen():
         m = metrics("04_screening")
         n = {v["candidates"] for k, v in m.items() if isinstance(v, dict) and "candidates" in v}
+
         def inside(v: dict) -> str:
             if "in_domain_top5_p_in_band_mean" not in v:
                 return ""
