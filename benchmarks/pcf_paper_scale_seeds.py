@@ -14,7 +14,9 @@ one per core, and the notebooks then only load them. Training writes a checkpoin
 records fit_minutes).
 
 `summary` prints each headline metric of the full-profile runs on the default dataset (seed 0 in
-figures/<stem>/full/, seed S in figures/<stem>/full/seed-S/) as mean ± SD over the seeds present.
+figures/<stem>/full/, seed S in figures/<stem>/full/seed-S/) as mean ± SD over the seeds present
+(glasslib.report.p1_seed_spread: the same numbers as the README's row "P1 paper scale over training
+seeds"; `glasslib report` also judges paper 1's claims over every seed found there).
 """
 
 from __future__ import annotations
