@@ -97,15 +97,27 @@ def p1_seed_runs(notebook: str) -> dict[int, dict]:
     return dict(sorted(runs.items()))
 
 
+def _seed_values(runs: dict[int, dict], metric: str) -> list[float]:
+    """`metric` (a run.select path) of each run in `runs`, in seed order."""
+    from .run import select
+
+    return [float(select(m, metric)) for m in runs.values()]
+
+
+def _spread(values: list[float], digits: int) -> str:
+    """One value as it is, several as mean ± SD."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1):.{digits}f}"
+
+
 def p1_seed_spread() -> list[dict]:
     """Each of P1_SEED_HEADLINES over the training seeds run so far: seeds, values, mean and SD (None
     below two seeds)."""
-    from .run import select
-
     out = []
     for notebook, metric, label, digits in P1_SEED_HEADLINES:
         runs = p1_seed_runs(notebook)
-        values = [float(select(m, metric)) for m in runs.values()]
+        values = _seed_values(runs, metric)
         out.append({"notebook": notebook, "metric": metric, "label": label, "digits": digits, "seeds": list(runs),
                     "values": values, "mean": float(np.mean(values)) if values else None,
                     "sd": float(np.std(values, ddof=1)) if len(values) > 1 else None})
@@ -374,9 +386,9 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
             return ("one training seed so far (seed 0): each paper-scale number of notebooks 06–07 above is one 800-epoch training "
                     "(`benchmarks/pcf_paper_scale_seeds.py` adds seeds)")
         return "mean ± SD over training seeds — " + "; ".join(
-            f"{r['label']} {r['mean']:.{r['digits']}f} ± {r['sd']:.{r['digits']}f} (seeds "
-            f"{', '.join(map(str, r['seeds']))})" if r["sd"] is not None else
-            f"{r['label']} {r['mean']:.{r['digits']}f} (seed {r['seeds'][0]} only)" for r in spread if r["seeds"])
+            f"{r['label']} {_spread(r['values'], r['digits'])} "
+            + (f"(seeds {', '.join(map(str, r['seeds']))})" if len(r["seeds"]) > 1 else f"(seed {r['seeds'][0]} only)")
+            for r in spread if r["seeds"])
 
     return [("P1 MD glasses / RDFs", f"{p1.N_RDFS} RDFs, ~{p1.CPU_HOURS_PER_GLASS} CPU h per glass", md),
             ("P1 autoencoder MSE train / validation", f"~{p1.AE_TRAIN_MSE} / goal ≤ {p1.AE_VALIDATION_MSE_GOAL}",
@@ -405,28 +417,24 @@ def claims() -> list[dict]:
     ae, rf = p1_seed_runs("06_rdf_autoencoder"), p1_seed_runs("07_rdf_forest_pipeline")
 
     def over(runs: dict, metric: str, digits: int) -> tuple[list[float], str]:
-        from .run import select
-
-        values = [float(select(m, metric)) for m in runs.values()]
-        if len(values) == 1:
-            return values, f"{values[0]:.{digits}f}"
-        return values, f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1):.{digits}f}"
+        values = _seed_values(runs, metric)
+        return values, _spread(values, digits)
 
     def seeds(runs: dict) -> str:
         return (f"training seed {next(iter(runs))}" if len(runs) == 1
                 else f"mean ± SD over training seeds {', '.join(map(str, runs))}")
 
-    def beats(better: list[float], worse: list[float]) -> str:
-        """reproduced when every seed agrees, not distinguishable when the seeds disagree"""
-        wins = [b > w for b, w in zip(better, worse)]
-        return "reproduced" if all(wins) else "not reproduced" if not any(wins) else "not distinguishable"
+    def agree(holds: list[bool]) -> str:
+        """whether the claim holds for each seed: reproduced when every seed says so, not distinguishable
+        when the seeds disagree"""
+        return "reproduced" if all(holds) else "not reproduced" if not any(holds) else "not distinguishable"
 
     if ae:
         train, train_text = over(ae, "mse_train", 4)
         valid, valid_text = over(ae, "mse_validation", 4)
         out.append({"paper": "P1", "claim": f"the autoencoder reaches a reconstruction MSE of about {p1.AE_TRAIN_MSE} "
                                             f"after {p1.AE_EPOCHS} epochs (Fig. 6a)",
-                    "verdict": beats([-v for v in train], [-p1.AE_TRAIN_MSE] * len(train)),
+                    "verdict": agree([v < p1.AE_TRAIN_MSE for v in train]),
                     "evidence": f"notebook 06, MD v2, {seeds(ae)}: {train_text} on the training images, "
                                 f"{valid_text} on held-out images (this companion's goal ≤ {p1.AE_VALIDATION_MSE_GOAL}: "
                                 f"{'met' if max(valid) <= p1.AE_VALIDATION_MSE_GOAL else 'missed'})"})
@@ -446,18 +454,18 @@ def claims() -> list[dict]:
         direct, direct_text = over(rf, "direct_rf_r2", 3)
         out.append({"paper": "P1", "claim": "the latent route (forest → decoder) predicts g(r) better than a forest "
                                             "fitted to g(r) directly (Fig. 8)",
-                    "verdict": beats(latent, direct),
+                    "verdict": agree([a > b for a, b in zip(latent, direct)]),
                     "evidence": f"notebook 07, MD v2, {seeds(rf)}: R² {latent_text} (latent) vs {direct_text} (direct)"})
         median, median_text = over(rf, "image_mse_median", 4)
         out.append({"paper": "P1", "claim": f"predicted RDF images differ from MD by less than {p1.PIPELINE_IMAGE_MSE:.0%} "
                                             "(MSE, Fig. 9)",
-                    "verdict": beats([-v for v in median], [-p1.PIPELINE_IMAGE_MSE] * len(median)),
+                    "verdict": agree([v < p1.PIPELINE_IMAGE_MSE for v in median]),
                     "evidence": f"notebook 07, MD v2, {seeds(rf)}: median image MSE over the held-out curves "
                                 f"{median_text}, largest {over(rf, 'image_mse_max', 4)[1]}"})
         pipe, pipe_text = over(rf, "glass_holdout/pipeline/image_mse", 4)
         near, near_text = over(rf, "glass_holdout/nearest composition/image_mse", 4)
         out.append({"paper": "P1", "claim": "the pipeline predicts the RDFs of a glass composition it has never seen",
-                    "verdict": beats([-v for v in pipe], [-v for v in near]),
+                    "verdict": agree([a < b for a, b in zip(pipe, near)]),
                     "evidence": f"notebook 07, whole glasses held out, MD v2, {seeds(rf)}: image MSE {pipe_text} vs "
                                 f"{near_text} for the nearest training composition"})
     return out

@@ -166,8 +166,13 @@ summary_checks.round(3)
 
 # %%
 reference = validation.load_density_reference()
-dens = summary[["glass", "seed", "density g/cm3"]].merge(reference, on="glass")
-dens = dens[dens.n > 0].assign(deviation_percent=lambda d: 100 * (d["density g/cm3"] / d.median_g_cm3 - 1))
+def against_sciglass(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each run's density beside the SciGlass median of its composition, where SciGlass has one."""
+    both = runs[["glass", "seed", "density g/cm3"]].merge(reference, on="glass")
+    return both[both.n > 0].assign(deviation_percent=lambda d: 100 * (d["density g/cm3"] / d.median_g_cm3 - 1))
+
+
+dens = against_sciglass(summary)
 dens.round(3)
 
 # %% [markdown]
@@ -524,8 +529,7 @@ v1_summary = run_summary(v1_glasses)
 v1_checks = validation.validation_table(v1_glasses)
 v1_table = pd.read_csv(paths.record_input(campaign.RDF_TABLE)) if campaign.RDF_TABLE.exists() else pd.DataFrame()
 v1_rdfs = int(v1_table.groupby(["glass", "pair"]).ngroups) if len(v1_table) else 0
-v1_dens = v1_summary[["glass", "density g/cm3"]].merge(reference, on="glass")
-v1_dens = v1_dens[v1_dens.n > 0].assign(deviation_percent=lambda d: 100 * (d["density g/cm3"] / d.median_g_cm3 - 1))
+v1_dens = against_sciglass(v1_summary)
 print(f"dataset v1: {len(v1_glasses)} glasses, {v1_rdfs} RDFs, {int(v1_checks['pass'].sum())} of {len(v1_checks)} "
       f"checks inside their windows, {v1_summary.minutes.median() if len(v1_summary) else float('nan'):.1f} min "
       f"per glass (median)")
