@@ -140,3 +140,21 @@ def test_closing_line_names_the_machine_and_the_minutes():
     run.cpu_started -= 120.0            # as if the run had used two CPU-minutes so far
     cpu = float(run.closing_line().split(" minutes (")[1].split(" CPU-minutes")[0])
     assert 2.0 <= cpu <= 2.2
+
+
+def test_committed_figures_name_inputs_a_clone_has_with_these_hashes():
+    """A reader follows a figure's provenance to the data and models it came from: every input
+    outside the download cache (.cache/, fetched on first use) is in the repository, unchanged.
+    (Caught: a figure of the v1 run still named the models' folder from before they moved.)"""
+    stale = []
+    for index in sorted(paths.FIGURES.rglob("provenance.json")):
+        for figure, entry in json.loads(index.read_text()).items():
+            for name, digest in entry.get("inputs", {}).items():
+                if name.startswith(".cache/"):
+                    continue
+                source = paths.ROOT / name
+                if not source.is_file():
+                    stale.append(f"{index.parent.relative_to(paths.FIGURES)}/{figure}: {name} is missing")
+                elif hashlib.sha256(source.read_bytes()).hexdigest() != digest:
+                    stale.append(f"{index.parent.relative_to(paths.FIGURES)}/{figure}: {name} has changed")
+    assert not stale, "\n".join(stale[:10])
