@@ -111,6 +111,16 @@ def _spread(values: list[float], digits: int) -> str:
     return f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1):.{digits}f}"
 
 
+def _sd_caveat(n: int) -> str:
+    """How far an SD from n values can be from the true one: its 95 % interval for normal data,
+    from the chi-square distribution with n - 1 degrees of freedom."""
+    from scipy.stats import chi2
+
+    low, high = (np.sqrt((n - 1) / chi2.ppf(q, n - 1)) for q in (0.975, 0.025))
+    return (f"an SD from {n} seeds is itself uncertain: the true SD lies within {low:.2f}–{high:.1f} "
+            "times it (95 %, normal errors)")
+
+
 def p1_seed_spread() -> list[dict]:
     """Each of P1_SEED_HEADLINES over the training seeds run so far: seeds, values, mean and SD (None
     below two seeds)."""
@@ -397,10 +407,11 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
         if max(len(r["seeds"]) for r in spread) < 2:
             return ("one training seed so far (seed 0): each paper-scale number of notebooks 06–07 above is one 800-epoch training "
                     "(`benchmarks/pcf_paper_scale_seeds.py` adds seeds)")
+        fewest = min(len(r["seeds"]) for r in spread if r["seeds"])
         return "mean ± SD over training seeds — " + "; ".join(
             f"{r['label']} {_spread(r['values'], r['digits'])} "
             + (f"(seeds {', '.join(map(str, r['seeds']))})" if len(r["seeds"]) > 1 else f"(seed {r['seeds'][0]} only)")
-            for r in spread if r["seeds"])
+            for r in spread if r["seeds"]) + (f"; {_sd_caveat(fewest)}" if fewest < 5 else "")
 
     return [("P1 MD glasses / RDFs", f"{p1.N_RDFS} RDFs, ~{p1.CPU_HOURS_PER_GLASS} CPU h per glass", md),
             ("P1 MD undoped glasses against experiment", "not reported", versus_experiment),

@@ -230,3 +230,9 @@ def test_the_seed_row_gives_mean_and_sd_once_a_second_training_seed_is_in(tmp_pa
     other.mkdir()
     (other / "metrics.json").write_text(json.dumps({**m0, "seed": 2, "mse_validation": 0.5}))
     assert want in row() and "seeds 0, 1, 2" not in row()
+
+
+def test_the_sd_caveat_quotes_the_chi_square_interval_of_an_sd():
+    """Textbook quantiles: chi2(1) 0.000982 and 5.024, chi2(2) 0.0506 and 7.378 (2.5 % and 97.5 %)."""
+    assert "within 0.45–31.9 times it" in report._sd_caveat(2)      # sqrt(1/5.024), sqrt(1/0.000982)
+    assert "within 0.52–6.3 times it" in report._sd_caveat(3)       # sqrt(2/7.378), sqrt(2/0.0506)
