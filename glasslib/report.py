@@ -81,7 +81,7 @@ P1_SEED_HEADLINES = (
     ("07_rdf_forest_pipeline", "direct_rf_r2", "Fig. 8 direct RF R²", 3),
     ("07_rdf_forest_pipeline", "pipeline_g_r2", "Fig. 8 latent route R²", 3),
     ("07_rdf_forest_pipeline", "glass_holdout/pipeline/image_mse", "whole-glass hold-out: pipeline", 4),
-    ("07_rdf_forest_pipeline", "glass_holdout/nearest composition/image_mse", "nearest composition", 4),
+    ("07_rdf_forest_pipeline", "glass_holdout/nearest composition/image_mse", "whole-glass hold-out: nearest composition", 4),
 )
 
 
@@ -109,6 +109,19 @@ def _spread(values: list[float], digits: int) -> str:
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
     return f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1):.{digits}f}"
+
+
+def p1_seed_table(notebook: str):
+    """The paper-scale headline numbers of `notebook` as a table: one column per training seed run
+    so far, then mean ± SD over them (the README's seed row, for one notebook)."""
+    import pandas as pd
+
+    rows = {}
+    for r in p1_seed_spread():
+        if r["notebook"] == notebook and r["seeds"]:
+            row = {f"seed {s}": f"{v:.{r['digits']}f}" for s, v in zip(r["seeds"], r["values"])}
+            rows[r["label"]] = {**row, "mean ± SD": _spread(r["values"], r["digits"]) if len(r["values"]) > 1 else "—"}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(f"{notebook}, paper scale, MD v2")
 
 
 def _sd_caveat(n: int) -> str:

@@ -248,6 +248,18 @@ print(f"paper: training MSE ~{reported.AE_TRAIN_MSE} after {reported.AE_EPOCHS} 
 run.check_metrics()
 
 # %% [markdown]
+# At paper scale, this run's headline numbers beside every training seed run so far, as mean ± SD once
+# there are two (`benchmarks/pcf_paper_scale_seeds.py` trains another seed's models, hours each on one
+# core; `reproduce --profile full --set seed=S 06 07` then evaluates them). The quick profile shows nothing here.
+
+# %%
+if run.full and md_dataset == "v2":
+    from IPython.display import display
+    from glasslib import report
+
+    display(report.p1_seed_table(run.notebook))
+
+# %% [markdown]
 # ## Exercises
 #
 # 1. Which kind of pair (base glass, dopant–other, dopant–dopant) does the autoencoder reconstruct worst,

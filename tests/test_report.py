@@ -229,6 +229,11 @@ def test_the_seed_row_gives_mean_and_sd_once_a_second_training_seed_is_in(tmp_pa
     want = f"AE validation MSE {statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} (seeds 0, 1)"
     assert want in row()
     assert "latent R² " in row() and "(seed 0 only)" in row()        # 07 has no second seed yet
+    table = report.p1_seed_table("06_rdf_autoencoder")              # notebook 06's paper-scale cell
+    assert list(table.columns) == ["seed 0", "seed 1", "mean ± SD"]
+    assert table.loc["AE validation MSE", "seed 1"] == "0.0100"
+    assert f"AE validation MSE {table.loc['AE validation MSE', 'mean ± SD']} (seeds 0, 1)" == want
+    assert report.p1_seed_table("07_rdf_forest_pipeline")["mean ± SD"].eq("—").all()
     other = figures / "06_rdf_autoencoder" / "full" / "seed-2.epochs-10"    # a run with another setting too
     other.mkdir()
     (other / "metrics.json").write_text(json.dumps({**m0, "seed": 2, "mse_validation": 0.5}))
