@@ -244,3 +244,15 @@ def test_the_sd_caveat_quotes_the_chi_square_interval_of_an_sd():
     """Textbook quantiles: chi2(1) 0.000982 and 5.024, chi2(2) 0.0506 and 7.378 (2.5 % and 97.5 %)."""
     assert "within 0.45–31.9 times it" in report._sd_caveat(2)      # sqrt(1/5.024), sqrt(1/0.000982)
     assert "within 0.52–6.3 times it" in report._sd_caveat(3)       # sqrt(2/7.378), sqrt(2/0.0506)
+
+
+def test_the_readme_lists_every_checked_metric_with_its_tolerance():
+    expected = json.loads(paths.EXPECTED_QUICK.read_text())
+    block = report.README.read_text().split(report.CHECKS_START)[1].split(report.CHECKS_END)[0]
+    rows = block.strip().splitlines()[2:]
+    assert len(rows) == sum(len(m) for m in expected.values())
+    want = expected["06_rdf_autoencoder"]["mse_validation"]
+    row = next(r for r in rows if "`mse_validation`" in r)
+    assert f"| {len(want['values'])} | {want['mean']:.4f} ± {want['sd']:.4f} | ± {want['tol']:.4f} |" in row
+    assert "| RF AUC, random split, 500-520 °C |" in block
+    assert sum("exactly this" in r for r in rows) == sum(m["tol"] == 0 for e in expected.values() for m in e.values())
