@@ -132,6 +132,21 @@ def test_check_metrics_fails_a_broken_model(figures):
         run.check_metrics()
 
 
+def test_every_headline_of_the_seed_study_has_its_expectation():
+    """The metrics the quick notebooks check are exactly those the seed study measures: a headline
+    added to benchmarks/quick_seed_study.py is checked only once the study has been rerun."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quick_seed_study", paths.ROOT / "benchmarks" / "quick_seed_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    expected = json.loads(paths.EXPECTED_QUICK.read_text())
+    assert {stem: sorted(m) for stem, m in expected.items()} == {stem: sorted(m) for stem, m in study.HEADLINES.items()}
+    # DeepGlassNet on the random 20 degC band is checked, with room for the floating-point paths' spread
+    dgn = expected["02_deepglassnet_benchmark"]["comparison/split=random&band=500-520&model=DeepGlassNet/auc"]
+    assert dgn["tol"] >= 4 * study.numerics_sd("comparison/split=random&band=500-520&model=DeepGlassNet/auc") > 0
+
+
 def test_closing_line_names_the_machine_and_the_minutes():
     run = glasslib.notebook_run("99_test", "quick", seed=3)
     line = run.closing_line()
