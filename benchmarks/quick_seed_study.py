@@ -25,6 +25,7 @@ notebook once more.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -38,7 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from glasslib import paths  # noqa: E402
-from glasslib.run import select  # noqa: E402
+from glasslib.run import record_keys, select  # noqa: E402
 
 EXPECTED = ROOT / "tests" / "expected_quick_metrics.json"
 NUMERICS = ROOT / "benchmarks" / "results" / "deepglassnet_numerics.json"
@@ -91,21 +92,25 @@ def family(path: str) -> str:
     """Metrics of one model on bands of one width share a pooled SD (a 20 degC band has a fifth of the
     positives of a 100 degC one, so its AUC scatters more):
     'comparison/split=random&band=500-520&model=RF/auc' -> 'RF, 20 degC band'."""
-    parts = dict(part.split("=", 1) for part in path.split("/")[1].split("&")) if "&model=" in path else {}
+    parts = record_keys(path)
     if "model" not in parts:
         return path
     low, high = (int(t) for t in parts["band"].split("-"))
     return f"{parts['model']}, {high - low} degC band"
 
 
+@functools.cache
+def _numerics_records() -> list[dict]:
+    return json.loads(NUMERICS.read_text())["records"]
+
+
 def numerics_sd(path: str) -> float:
     """DeepGlassNet's AUC SD over seeds and floating-point paths for the path's split and band
     (benchmarks/results/deepglassnet_numerics.json); 0 for other metrics or without that file."""
-    if "model=DeepGlassNet" not in path or not NUMERICS.exists():
+    parts = record_keys(path)
+    if parts.get("model") != "DeepGlassNet" or not NUMERICS.exists():
         return 0.0
-    parts = dict(part.split("=", 1) for part in path.split("/")[1].split("&"))
-    aucs = [r["auc"] for r in json.loads(NUMERICS.read_text())["records"]
-            if r["split"] == parts["split"] and r["band"] == parts["band"]]
+    aucs = [r["auc"] for r in _numerics_records() if r["split"] == parts["split"] and r["band"] == parts["band"]]
     return float(np.std(aucs, ddof=1)) if len(aucs) > 1 else 0.0
 
 

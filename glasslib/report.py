@@ -557,11 +557,12 @@ def binder_table() -> str:
 def _metric_name(path: str) -> str:
     """A checked metric's path in words: 'comparison/split=random&band=500-520&model=RF/auc' ->
     'RF AUC, random split, 500-520 °C'; other paths as code."""
-    if "&model=" not in path:
+    from .run import record_keys
+
+    parts = record_keys(path)
+    if "model" not in parts:
         return f"`{path}`"
-    table, where, value = path.split("/")
-    parts = dict(part.split("=", 1) for part in where.split("&"))
-    return f"{parts['model']} {value.upper()}, {parts['split']} split, {parts['band']} °C"
+    return f"{parts['model']} {path.rsplit('/', 1)[1].upper()}, {parts['split']} split, {parts['band']} °C"
 
 
 def checks_table() -> str:

@@ -150,13 +150,21 @@ class NotebookRun:
         return json.loads(path.read_text())
 
 
+def record_keys(path: str) -> dict[str, str]:
+    """The key=value pairs that pick a record in a `select` path:
+    "comparison/split=random&band=500-520&model=RF/auc" -> {"split": "random", "band": "500-520",
+    "model": "RF"}; {} for a path of plain keys."""
+    part = next((p for p in path.split("/") if "=" in p), "")
+    return dict(item.split("=", 1) for item in part.split("&")) if part else {}
+
+
 def select(metrics: dict, path: str) -> float:
     """The number at `path` in a metrics dict: keys joined by "/", and a list of records picked
     by "key=value&key=value", e.g. "comparison/split=random&band=500-600&model=RF/auc"."""
     node = metrics
     for part in path.split("/"):
         if isinstance(node, list):
-            want = dict(item.split("=", 1) for item in part.split("&"))
+            want = record_keys(part)
             hits = [r for r in node if all(str(r.get(k)) == v for k, v in want.items())]
             if len(hits) != 1:
                 raise KeyError(f"{path}: {len(hits)} records match {part!r}")
