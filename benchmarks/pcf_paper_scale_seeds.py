@@ -1,6 +1,7 @@
 """Paper 1 at paper scale with more than one training seed: the spread behind the full-profile claims.
 
     python benchmarks/pcf_paper_scale_seeds.py train --seed 1 --model relu     # one model; resumable
+    python benchmarks/pcf_paper_scale_seeds.py train --seed 1 --model relu --commit  # commits checkpoints
     python benchmarks/pcf_paper_scale_seeds.py train --seed 1 --model all      # the four in turn
     bash companion.sh reproduce --profile full --set seed=1 06 07              # then: loads them
     python benchmarks/pcf_paper_scale_seeds.py summary                         # mean ± SD over seeds
@@ -10,8 +11,10 @@ profile, exactly as the notebook would for that seed: the same folder (data/mode
 where `reproduce --set seed=S` looks), the same images (06's replica-grouped random split, 07's
 whole-glass split for that seed), the same settings, one thread. So two of them can run at once,
 one per core, and the notebooks then only load them. Training writes a checkpoint every 25 epochs
-(.cache/checkpoints), so a stopped run resumes; each model takes hours on one core (its params.json
-records fit_minutes).
+to data/models/.checkpoints/<name>-seed-S/, so a stopped run resumes; each model takes hours on one
+core (its params.json records fit_minutes), longer than a session on a fresh machine, so with
+--commit the checkpoint is git-committed at most every half hour (and the finished model at the
+end), and the next session continues where this one stopped.
 
 `summary` prints each headline metric of the full-profile runs on the default dataset (seed 0 in
 figures/<stem>/full/, seed S in figures/<stem>/full/seed-S/) as mean ± SD over the seeds present
@@ -23,12 +26,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from glasslib import notebook_run, paths, report  # noqa: E402
+from glasslib import notebook_run, paths, report, vcs  # noqa: E402
 
 EPOCHS = 800                 # the notebooks' full profile (run.pick(20, 800))
 MODELS = {                   # --model: (notebook, model folder name, latent activation)
@@ -37,10 +41,19 @@ MODELS = {                   # --model: (notebook, model folder name, latent act
     "holdout-relu": ("07_rdf_forest_pipeline", "rdf_holdout_autoencoder", "relu"),
     "holdout-linear": ("07_rdf_forest_pipeline", "rdf_holdout_autoencoder_linear", "linear"),
 }
+CHECKPOINTS = ROOT / "data" / "models" / ".checkpoints"
+COMMIT_SECONDS = 1800.0      # --commit: a checkpoint is committed at most this often (about 1 MB each)
 
 
-def train(seed: int, model: str) -> Path:
-    """Fit or resume one model of the full profile for `seed`; return its folder."""
+def checkpoint_dir(seed: int, model: str) -> Path:
+    """Where `train` keeps the training state of a model while it runs (committed with --commit)."""
+    return CHECKPOINTS / f"{MODELS[model][1]}-seed-{seed}"
+
+
+def train(seed: int, model: str, commit: bool = False) -> Path:
+    """Fit or resume one model of the full profile for `seed`; return its folder. With `commit`, the
+    checkpoint is git-committed at most every COMMIT_SECONDS, and the finished model (with the
+    checkpoint's removal) at the end."""
     from glasslib.pcf import autoencoder, dataset
 
     notebook, name, activation = MODELS[model]
@@ -55,8 +68,26 @@ def train(seed: int, model: str) -> Path:
         images, validation = data.images[g_train_idx], None
     print(f"{model}, seed {seed}: {len(images)} training images -> {folder.relative_to(paths.ROOT)}", flush=True)
     ae = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed, latent_activation=activation)
-    ae.fit_or_resume(folder, images, validation)
+    checkpoint, last = checkpoint_dir(seed, model), [time.monotonic()]
+
+    def commit_checkpoint(where: Path, epoch: int) -> None:
+        if commit and epoch < EPOCHS and time.monotonic() - last[0] > COMMIT_SECONDS:
+            vcs.commit_paths([where], f"Paper-scale seed {seed}: {model} autoencoder checkpoint at epoch {epoch}")
+            last[0] = time.monotonic()
+
+    ae.fit_or_resume(folder, images, validation, checkpoint=checkpoint, on_checkpoint=commit_checkpoint)
+    if commit:
+        vcs.commit_paths([run.model_dir(name), *([checkpoint] if _tracked(checkpoint) else [])],
+                         f"Paper-scale seed {seed}: {model} autoencoder trained ({EPOCHS} epochs)")
     return folder
+
+
+def _tracked(path: Path) -> bool:
+    """Whether git tracks anything under `path` (a removed checkpoint folder is then staged as removed)."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "--", str(path)], cwd=ROOT, capture_output=True, text=True)
+    return bool(listed.stdout.strip())
 
 
 def summary() -> list[dict]:
@@ -76,6 +107,7 @@ def main() -> None:
     p = sub.add_parser("train", help="fit or resume one paper-scale model for a seed")
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--model", default="all", help=f"one of {', '.join(MODELS)} or all")
+    p.add_argument("--commit", action="store_true", help="git-commit the checkpoint now and then and the finished model")
     sub.add_parser("summary", help="mean ± SD over the seeds of the full-profile metrics")
     args = parser.parse_args()
     if args.command == "summary":
@@ -84,7 +116,7 @@ def main() -> None:
     if args.model != "all" and args.model not in MODELS:
         parser.error(f"--model {args.model!r} is not known; choose one of {', '.join(MODELS)} or all")
     for model in MODELS if args.model == "all" else [args.model]:
-        train(args.seed, model)
+        train(args.seed, model, args.commit)
 
 
 if __name__ == "__main__":

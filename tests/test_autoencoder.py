@@ -174,3 +174,20 @@ def test_a_killed_training_continues_from_its_checkpoint_with_the_same_numbers(t
     np.testing.assert_allclose(continued.encode(val), whole.encode(val), rtol=1e-4, atol=1e-6)
     other = autoencoder.RDFAutoencoder(epochs=4, batch_size=4).fit(imgs[::-1], val, checkpoint=tmp_path)
     assert other.resumed_from_epoch_ == 0
+
+
+def test_a_training_kept_in_a_given_checkpoint_folder_resumes_there_and_reports_each_state(tmp_path, capsys):
+    """A run that must outlive the machine (the paper-scale seed trainings commit their state) names
+    its checkpoint folder: fit_or_resume continues from the state found there, calls on_checkpoint
+    with each state it writes, and removes the folder once the model is saved."""
+    rng = np.random.default_rng(4)
+    imgs = rng.random((8, 64, 64)).astype("float32")
+    state = tmp_path / "committed-state"
+    autoencoder.RDFAutoencoder(epochs=1, batch_size=4).fit(imgs, checkpoint=state, checkpoint_every=1)
+    written = []
+    capsys.readouterr()
+    ae = autoencoder.RDFAutoencoder(epochs=2, batch_size=4).fit_or_resume(
+        tmp_path / "model", imgs, checkpoint=state, on_checkpoint=lambda where, epoch: written.append((where, epoch)))
+    assert ae.resumed_from_epoch_ == 1 and "from epoch 1 of 2" in capsys.readouterr().out
+    assert written == [(state, 2)]
+    assert not state.exists() and (tmp_path / "model" / "params.json").exists()

@@ -98,14 +98,15 @@ class RDFAutoencoder:
                 "seed": self.seed, "latent_activation": self.latent_activation}
 
     def fit(self, images, validation_images=None, verbose: int = 0, checkpoint: str | os.PathLike | None = None,
-            checkpoint_every: int = 25):
+            checkpoint_every: int = 25, on_checkpoint=None):
         """Train on `images` (validation loss on `validation_images` when given).
 
         With `checkpoint` (a folder), the training state (model with its optimizer, epoch, loss
         history, shuffling generator) is written there every `checkpoint_every` epochs, and a
         training that finds a state for these hyperparameters and images (saved after no more
         epochs than this one asks for) continues from it: a killed run loses at most
-        `checkpoint_every` epochs, and the numbers are those of an uninterrupted run."""
+        `checkpoint_every` epochs, and the numbers are those of an uninterrupted run.
+        `on_checkpoint(folder, epoch)` is called after each state written (to commit it, say)."""
         import keras
 
         x = _as_batch(images)
@@ -137,6 +138,8 @@ class RDFAutoencoder:
             if checkpoint is not None and ((epoch + 1) % checkpoint_every == 0 or epoch + 1 == self.epochs):
                 _write_checkpoint(checkpoint, self, trained_on, rng, epoch + 1,
                                   earlier_minutes + (time.perf_counter() - started) / 60)
+                if on_checkpoint is not None:
+                    on_checkpoint(Path(checkpoint), epoch + 1)
         self.fit_minutes_ = earlier_minutes + (time.perf_counter() - started) / 60
         return self
 
@@ -157,10 +160,13 @@ class RDFAutoencoder:
         x = _as_batch(images)[..., 0]
         return float(np.mean((self.reconstruct(x) - x) ** 2))
 
-    def fit_or_resume(self, folder: str | os.PathLike, images, validation_images=None) -> "RDFAutoencoder":
+    def fit_or_resume(self, folder: str | os.PathLike, images, validation_images=None,
+                      checkpoint: str | os.PathLike | None = None, on_checkpoint=None) -> "RDFAutoencoder":
         """The model saved in `folder` when it was trained with these hyperparameters on exactly these
         images (a long run stopped after this training resumes without repeating it); otherwise
-        `fit`, then `save` to `folder`."""
+        `fit`, then `save` to `folder`. The training state lives in `checkpoint` while it runs
+        (default: the git-ignored .cache/checkpoints/; a run that must survive a fresh machine
+        passes a folder it commits, see `fit`'s on_checkpoint) and is removed once the model is saved."""
         trained_on = data_fingerprint(images, validation_images)
         params_file = Path(folder) / "params.json"
         if params_file.exists():
@@ -171,9 +177,9 @@ class RDFAutoencoder:
                       + (f" (its training took {trained:.0f} minutes;" if trained is not None else " (")
                       + " delete that folder to train again)")
                 return type(self).load(folder)
-        # the training state lives in the git-ignored cache while it runs, so a stopped run continues
-        checkpoint = paths.CACHE / "checkpoints" / f"{Path(folder).name}-{trained_on}"
-        self.fit(images, validation_images, checkpoint=checkpoint)
+        if checkpoint is None:
+            checkpoint = paths.CACHE / "checkpoints" / f"{Path(folder).name}-{trained_on}"
+        self.fit(images, validation_images, checkpoint=checkpoint, on_checkpoint=on_checkpoint)
         self.save(folder)
         shutil.rmtree(checkpoint, ignore_errors=True)
         return self
