@@ -84,6 +84,11 @@ P1_SEED_HEADLINES = (
     ("07_rdf_forest_pipeline", "pipeline_g_r2", "Fig. 8 latent route R²", 3),
     ("07_rdf_forest_pipeline", "glass_holdout/pipeline/image_mse", "whole-glass hold-out: pipeline", 4),
     ("07_rdf_forest_pipeline", "glass_holdout/nearest composition/image_mse", "whole-glass hold-out: nearest composition", 4),
+    # beside the MD noise floor (the row "P1 MD noise floor"): how close each training comes to it
+    ("07_rdf_forest_pipeline", "by_kind_median/paper (ReLU bottleneck) | base/image_mse",
+     "held-out base pairs: image MSE", 4),
+    ("07_rdf_forest_pipeline", "by_kind_median/paper (ReLU bottleneck) | base/peak_position_error_A",
+     "held-out base pairs: first-peak error (Å)", 4),
 )
 
 
