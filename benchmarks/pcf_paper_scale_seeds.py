@@ -25,6 +25,7 @@ seeds"; `glasslib report` also judges paper 1's claims over every seed found the
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -84,8 +85,6 @@ def train(seed: int, model: str, commit: bool = False) -> Path:
 
 def _tracked(path: Path) -> bool:
     """Whether git tracks anything under `path` (a removed checkpoint folder is then staged as removed)."""
-    import subprocess
-
     listed = subprocess.run(["git", "ls-files", "--", str(path)], cwd=ROOT, capture_output=True, text=True)
     return bool(listed.stdout.strip())
 
