@@ -69,12 +69,13 @@ def train(seed: int, model: str, commit: bool = False) -> Path:
         images, validation = data.images[g_train_idx], None
     print(f"{model}, seed {seed}: {len(images)} training images -> {folder.relative_to(paths.ROOT)}", flush=True)
     ae = autoencoder.RDFAutoencoder(epochs=EPOCHS, seed=seed, latent_activation=activation)
-    checkpoint, last = checkpoint_dir(seed, model), [time.monotonic()]
+    checkpoint, last_commit = checkpoint_dir(seed, model), time.monotonic()
 
     def commit_checkpoint(where: Path, epoch: int) -> None:
-        if commit and epoch < EPOCHS and time.monotonic() - last[0] > COMMIT_SECONDS:
+        nonlocal last_commit
+        if commit and epoch < EPOCHS and time.monotonic() - last_commit > COMMIT_SECONDS:
             vcs.commit_paths([where], f"Paper-scale seed {seed}: {model} autoencoder checkpoint at epoch {epoch}")
-            last[0] = time.monotonic()
+            last_commit = time.monotonic()
 
     ae.fit_or_resume(folder, images, validation, checkpoint=checkpoint, on_checkpoint=commit_checkpoint)
     if commit:
