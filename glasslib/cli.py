@@ -250,7 +250,11 @@ def _cmd_tg_study(args):
 def _cmd_report(args):
     from . import report
 
-    return report.main(check=args.check)
+    try:
+        return report.main(check=args.check)
+    except ValueError as err:               # a repository that is no GitHub address; nothing written
+        print(f"error: {err}", file=sys.stderr)
+        return 2
 
 
 def _cmd_book(args):
@@ -363,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default: build/book)")
     p.set_defaults(func=_cmd_book)
 
-    p = sub.add_parser("report", help="rewrite the README's results table from the metrics files")
+    p = sub.add_parser("report", help="rewrite the README's tables from the metrics files and the Binder badges")
     p.add_argument("--check", action="store_true", help="only compare; exit 1 when the README differs")
     p.set_defaults(func=_cmd_report)
 

@@ -5,6 +5,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from glasslib import paths, report, reproduce
 
 
@@ -256,3 +258,63 @@ def test_the_readme_lists_every_checked_metric_with_its_tolerance():
     assert f"| {len(want['values'])} | {want['mean']:.4f} ± {want['sd']:.4f} | ± {want['tol']:.4f} |" in row
     assert "| RF AUC, random split, 500-520 °C |" in block
     assert sum("exactly this" in r for r in rows) == sum(m["tol"] == 0 for e in expected.values() for m in e.values())
+
+
+def test_binder_launch_addresses_follow_mybinder_s_form():
+    # mybinder.org: https://mybinder.org/v2/gh/OWNER/NAME/REF?labpath=<url-quoted path>
+    for url in ("https://github.com/acme/glass-ml", "https://github.com/acme/glass-ml.git",
+                "git@github.com:acme/glass-ml.git", "https://www.github.com/acme/glass-ml/"):
+        assert report.github_slug(url) == "acme/glass-ml", url
+    assert (report.binder_url("https://github.com/acme/glass-ml", "notebooks/06_rdf_autoencoder.ipynb")
+            == "https://mybinder.org/v2/gh/acme/glass-ml/main?labpath=notebooks%2F06_rdf_autoencoder.ipynb")
+
+
+def test_a_repository_that_is_not_on_github_is_refused_and_nothing_is_written(monkeypatch, capsys):
+    from glasslib import cli
+
+    for bad in ("https://gitlab.com/acme/glass-ml", "github.com/acme", "/work/main"):
+        with pytest.raises(ValueError, match="accepted: https://github.com/OWNER/NAME") as err:
+            report.github_slug(bad)
+        assert repr(bad) in str(err.value)
+    before = {p: p.read_text() for p in [report.README, *report.launch_files()]}
+    monkeypatch.setattr(report, "repository", lambda: "https://gitlab.com/acme/glass-ml")
+    assert cli.main(["report"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "gitlab.com/acme/glass-ml" in err
+    assert all(p.read_text() == text for p, text in before.items())
+
+
+def test_the_committed_launch_blocks_match_pyproject():
+    url = report.repository()
+    files = report.launch_files()
+    assert len(files) >= 2 * 9, files            # the nine numbered pairs, plus the paper-scale copies
+    for path in files:
+        assert report.render_notebook(path, url) == path.read_text(), f"{path.name}: run `glasslib report`"
+
+
+def test_the_badges_go_into_every_notebook_pair_and_come_out_again(tmp_path, monkeypatch):
+    import jupytext
+
+    committed = report.repository()
+    shutil.copytree(paths.NOTEBOOKS, tmp_path / "notebooks", ignore=shutil.ignore_patterns("_failed", "variants"))
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
+    files = report.launch_files()
+    original = {p: p.read_text() for p in files}
+    url = "https://github.com/acme/glass-ml"
+    for p in files:
+        p.write_text(report.render_notebook(p, url))
+    for py in (p for p in files if p.suffix == ".py"):
+        stem = py.stem
+        link = f"https://mybinder.org/v2/gh/acme/glass-ml/main?labpath=notebooks%2F{stem}.ipynb"
+        assert f"# [![Launch on Binder](https://mybinder.org/badge_logo.svg)]({link})\n" in py.read_text()
+        first = [c for c in json.loads(py.with_suffix(".ipynb").read_text())["cells"] if c["cell_type"] == "markdown"][0]
+        paired = [c for c in jupytext.read(py).cells if c.cell_type == "markdown"][0]
+        assert "".join(first["source"]) == paired.source and link in paired.source   # the pair stays in sync
+        full = paths.NOTEBOOKS / "full" / f"{stem}.ipynb"
+        if full.exists():                         # a paper-scale copy launches its runnable notebook
+            assert link in full.read_text()
+    json.loads((paths.NOTEBOOKS / "full" / "06_rdf_autoencoder.ipynb").read_text())   # still a notebook
+    for p in files:
+        p.write_text(report.render_notebook(p, committed))
+    assert all(p.read_text() == text for p, text in original.items())
