@@ -182,7 +182,11 @@ def test_claims_verdicts_follow_the_metrics(tmp_path, monkeypatch):
     m = json.loads(target.read_text())
     m["pipeline_g_r2"], m["direct_rf_r2"] = 0.95, 0.90
     m["glass_holdout"]["pipeline"]["image_mse"] = 2 * m["glass_holdout"]["nearest composition"]["image_mse"]
+    m["by_kind_median"]["paper (ReLU bottleneck) | dopant-dopant"]["image_mse"] = 0.25
+    m["md_noise_floor"]["dopant-dopant"]["image_mse_median"] = 0.125
     target.write_text(json.dumps(m))
+    fig9 = next(c for c in report.claims() if "(MSE, Fig. 9)" in c["claim"])
+    assert "dopant–dopant 0.2500 (MD replicas 0.1250)" in fig9["evidence"]   # each pair kind beside its floor
     after = {c["claim"]: c["verdict"] for c in report.claims()}
     assert after[fig8] == "reproduced" and "R² 0.950 (latent) vs 0.900 (direct)" in next(
         c["evidence"] for c in report.claims() if c["claim"] == fig8)
