@@ -69,6 +69,8 @@ Correlation Functions of Glasses using Machine Learning* (Ayush, Sahu, Ali, Patr
 is an executed notebook with its figures; to run one yourself, clone the repository and use
 `bash companion.sh reproduce`, or launch it on Binder.
 
+{report.readme_launch(report.repository())}
+
 ## Which claims hold
 
 Each testable claim of the two papers with its verdict here, from the paper-scale runs.
