@@ -672,27 +672,18 @@ def launch_files() -> list[Path]:
             + [book.full_copy(nb) for nb in numbered if book.full_copy(nb).exists()])
 
 
-def _replace_launch(text: str, body: str, prefix: str = "") -> str:
-    """Replace the launch block of a notebook's markdown; `prefix` is "# " in a jupytext .py source."""
-    start, end = prefix + LAUNCH_START, prefix + LAUNCH_END
-    if start not in text or end not in text:
-        raise ValueError(f"no launch markers {LAUNCH_START!r} ... {LAUNCH_END!r}")
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    return f"{head}{start}\n" + "".join(f"{prefix}{line}\n" for line in body.splitlines()) + f"{end}{tail}"
-
-
-def render_notebook(path: Path, url: str) -> str:
-    """The file's text with its launch block rewritten (a .py source, or an .ipynb's first markdown cell)."""
-    text = path.read_text()
+def render_notebook(path: Path, url: str, text: str | None = None) -> str:
+    """The file's text (`text`, else read) with its launch block rewritten: a jupytext .py source, whose
+    markdown lines start with "# ", or an .ipynb's first markdown cell."""
+    text = path.read_text() if text is None else text
     body = notebook_launch(url, path)
     try:
         if path.suffix == ".py":
-            return _replace_launch(text, body, "# ")
+            return _replace(text, LAUNCH_START, LAUNCH_END, body, prefix="# ")
         nb = json.loads(text)
         cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
         source = "".join(cell["source"])
-        new = _replace_launch(source, body)
+        new = _replace(source, LAUNCH_START, LAUNCH_END, body)
     except ValueError as err:
         raise ValueError(f"{path.relative_to(paths.ROOT)}: {err}") from None
     if new == source:
@@ -702,12 +693,15 @@ def render_notebook(path: Path, url: str) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + ("\n" if text.endswith("\n") else "")
 
 
-def _replace(text: str, start: str, end: str, body: str) -> str:
+def _replace(text: str, start: str, end: str, body: str, prefix: str = "") -> str:
+    """`text` with the lines between the markers `start` and `end` replaced by `body`; every line,
+    markers included, starts with `prefix` (e.g. "# " in a jupytext .py source)."""
+    start, end = prefix + start, prefix + end
     if start not in text or end not in text:
-        raise ValueError(f"the README has no markers {start!r} ... {end!r}")
+        raise ValueError(f"no markers {start!r} ... {end!r}")
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    return f"{head}{start}\n{body}\n{end}{tail}"
+    return f"{head}{start}\n" + "".join(f"{prefix}{line}\n" for line in body.splitlines()) + f"{end}{tail}"
 
 
 def render(readme: str) -> str:
@@ -742,8 +736,9 @@ def main(check: bool = False, readme: Path = README) -> int:
         github_slug(url)                   # a bad address stops here, before any file is written
     text = readme.read_text()
     new = render(text)
-    notebooks = {p: render_notebook(p, url) for p in launch_files()}
-    stale = [p for p, body in notebooks.items() if body != p.read_text()]
+    before = {p: p.read_text() for p in launch_files()}
+    notebooks = {p: render_notebook(p, url, text) for p, text in before.items()}
+    stale = [p for p, body in notebooks.items() if body != before[p]]
     if check:
         if new != text:
             print(f"error: the results table in {readme.name} differs from the metrics files; "
