@@ -102,15 +102,22 @@ P1_SEED_HEADLINES = (
 )
 
 
-def p1_seed_runs(notebook: str) -> dict[int, dict]:
-    """The paper-scale (full profile, MD v2) metrics of `notebook`, by training seed."""
+def p1_seed_runs(notebook: str, md_dataset: str = paths.MD_DEFAULT) -> dict[int, dict]:
+    """The paper-scale (full profile) metrics of `notebook` on MD dataset `md_dataset`, by training seed:
+    seed 0 in full/ (full/md-v1/ for v1), seed S in full/seed-S/ (full/md-v1.seed-S/), as reproduce
+    names them."""
     full = paths.FIGURES / notebook / "full"
+    prefix = "" if md_dataset == paths.MD_DEFAULT else f"md-{md_dataset}."
+    base = full / prefix.rstrip(".")
     runs = {}
-    seeds = [p for p in sorted(full.glob("seed-*/metrics.json")) if re.fullmatch(r"seed-\d+", p.parent.name)]
-    for path in [full / "metrics.json", *seeds]:         # not seed-1.other-setting: another run
+    seeds = [p for p in sorted(full.glob(f"{prefix}seed-*/metrics.json"))
+             if re.fullmatch(re.escape(prefix) + r"seed-\d+", p.parent.name)]
+    for path in [base / "metrics.json", *seeds]:         # not seed-1.other-setting: another run
         if path.exists():
             m = json.loads(path.read_text())
-            runs[int(m["seed"])] = m
+            # a run saved before metrics recorded their seed (v1's paper-scale run): the folder names it
+            seed = m.get("seed", 0 if path.parent == base else int(path.parent.name.rsplit("-", 1)[1]))
+            runs[int(seed)] = m
     return dict(sorted(runs.items()))
 
 
@@ -151,12 +158,12 @@ def _sd_caveat(n: int) -> str:
             "times it (95 %, normal errors)")
 
 
-def p1_seed_spread() -> list[dict]:
-    """Each of P1_SEED_HEADLINES over the training seeds run so far: seeds, values, mean and SD (None
-    below two seeds)."""
+def p1_seed_spread(md_dataset: str = paths.MD_DEFAULT) -> list[dict]:
+    """Each of P1_SEED_HEADLINES over the training seeds run so far on MD dataset `md_dataset`: seeds,
+    values, mean and SD (None below two seeds)."""
     out = []
     for notebook, metric, label, digits in P1_SEED_HEADLINES:
-        runs = p1_seed_runs(notebook)
+        runs = p1_seed_runs(notebook, md_dataset)
         values = _seed_values(runs, metric)
         out.append({"notebook": notebook, "metric": metric, "label": label, "digits": digits, "seeds": list(runs),
                     "values": values, "mean": float(np.mean(values)) if values else None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ class NotebookRun:
     profile: str = "quick"
     seed: int = 0
     threads: int | None = None
-    variant: str | None = None     # e.g. "md-v1": a run on other data, kept apart from the default's outputs
+    variant: str | None = None     # e.g. "md-v1", "md-v1.seed-4" (reproduce.variant_name): kept apart from the default's outputs
     inputs: dict = field(default_factory=dict, init=False, repr=False)
     started: float = field(default_factory=time.perf_counter, init=False, repr=False)
     cpu_started: float = field(default_factory=lambda: _cpu_seconds(), init=False, repr=False)
@@ -48,8 +49,9 @@ class NotebookRun:
         check_profile(self.profile)
         if not self.notebook or "/" in self.notebook:
             raise ValueError(f"notebook {self.notebook!r} must be a notebook stem such as '06_rdf_autoencoder'")
-        if self.variant is not None and (not self.variant or not self.variant.replace("-", "").replace("_", "").isalnum()):
-            raise ValueError(f"variant {self.variant!r} must be a plain name such as 'md-v1' (letters, digits, - and _)")
+        if self.variant is not None and not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*", self.variant):
+            raise ValueError(f"variant {self.variant!r} must be a plain name such as 'md-v1' or 'md-v1.seed-4' "
+                             "(letters, digits, - and _, parts joined by dots)")
         self.seed = seeds.set_seed(self.seed)
         self.threads = seeds.set_threads(self.threads)
         paths.start_recording(self.inputs)

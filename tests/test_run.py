@@ -87,10 +87,22 @@ def test_seeds_are_set_once_by_the_run():
     ({"notebook": "a/b"}, "must be a notebook stem"),
     ({"variant": "../v2"}, "variant '../v2' must be a plain name such as 'md-v1'"),
     ({"variant": ""}, "variant '' must be a plain name"),
+    ({"variant": "md-v1..seed-4"}, "variant 'md-v1..seed-4' must be a plain name"),
+    ({"variant": "."}, "variant '.' must be a plain name"),
 ])
 def test_bad_run_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         glasslib.notebook_run(**{"notebook": "99_test", **kwargs})
+
+
+def test_a_variant_named_by_reproduce_names_the_run_folders(figures):
+    # reproduce --set md_dataset=v1 --set seed=4 names its run md-v1.seed-4; the run must accept it
+    from glasslib import reproduce
+
+    variant = reproduce.variant_name({"md_dataset": "v1", "seed": 4})
+    run = glasslib.notebook_run("99_test", "full", seed=4, variant=variant)
+    assert run.figure_dir == figures / "99_test" / "full" / "md-v1.seed-4"
+    assert run.model_dir("rdf_pipeline").name == "rdf_pipeline-md-v1.seed-4"
 
 
 @pytest.mark.parametrize("name", ["", "sub/fig"])
