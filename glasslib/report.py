@@ -171,6 +171,58 @@ def p1_seed_spread(md_dataset: str = paths.MD_DEFAULT) -> list[dict]:
     return out
 
 
+def p1_before_after() -> list[dict]:
+    """Paper 1's headline numbers before (MD dataset v1) and after (v2, the default), each over its
+    paper-scale training seeds (p1_seed_spread): per metric both spreads, the difference of the means
+    (after - before), Welch's t with its Welch-Satterthwaite degrees of freedom, and a verdict:
+    "lower"/"higher" when the two-sided Welch test rejects equal means at 5 %, "not distinguishable"
+    when it does not, None below two seeds on either side (no spread to judge by)."""
+    from scipy.stats import t as student
+
+    out = []
+    for before, after in zip(p1_seed_spread("v1"), p1_seed_spread()):
+        if not (before["values"] and after["values"]):
+            continue
+        row = {"label": before["label"], "digits": before["digits"], "notebook": before["notebook"], "before": before,
+               "after": after, "difference": after["mean"] - before["mean"], "welch_t": None, "df": None, "verdict": None}
+        if before["sd"] is not None and after["sd"] is not None:
+            vb, va = before["sd"] ** 2 / len(before["values"]), after["sd"] ** 2 / len(after["values"])
+            if vb + va > 0:
+                row["welch_t"] = row["difference"] / np.sqrt(vb + va)
+                row["df"] = (vb + va) ** 2 / (vb ** 2 / (len(before["values"]) - 1) + va ** 2 / (len(after["values"]) - 1))
+                apart = abs(row["welch_t"]) > student.ppf(0.975, row["df"])
+                row["verdict"] = ("lower" if row["difference"] < 0 else "higher") if apart else "not distinguishable"
+        out.append(row)
+    return out
+
+
+def _seed_list(seeds: list[int]) -> str:
+    return f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {', '.join(map(str, seeds))}"
+
+
+def _before_after_text(row: dict) -> str:
+    """The verdict on one metric's before and after as the README and the notebooks quote it."""
+    if row["verdict"] is None:
+        return "one seed on one side: no verdict yet"
+    return f"{row['verdict']} (Welch t {row['welch_t']:+.1f}, {row['df']:.1f} degrees of freedom)"
+
+
+def p1_before_after_table(notebook: str | None = None):
+    """p1_before_after as a table (one row per metric; those of `notebook` only when given): MD v1 and
+    MD v2 as mean ± SD over their training seeds, the difference and the verdict."""
+    import pandas as pd
+
+    rows = {}
+    for r in p1_before_after():
+        if notebook is None or r["notebook"] == notebook:
+            d = r["digits"]
+            rows[r["label"]] = {
+                f"MD v1 ({_seed_list(r['before']['seeds'])})": _spread(r["before"]["values"], d),
+                f"MD v2 ({_seed_list(r['after']['seeds'])})": _spread(r["after"]["values"], d),
+                "v2 - v1": f"{r['difference']:+.{d}f}", "v2 against v1": _before_after_text(r)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("paper scale, before → after")
+
+
 def _rows_p2() -> list[tuple[str, str, callable]]:
     def rows():
         m = metrics("01_sciglass_tg_dataset")
@@ -450,6 +502,21 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
             + (f"(seeds {', '.join(map(str, r['seeds']))})" if len(r["seeds"]) > 1 else f"(seed {r['seeds'][0]} only)")
             for r in spread if r["seeds"]) + (f"; {_sd_caveat(fewest)}" if fewest < 5 else "")
 
+    def before_after():
+        rows = p1_before_after()
+        if not rows:
+            raise Missing("no paper-scale run on both MD datasets yet")
+        fewest = min(len(r["before"]["seeds"]) for r in rows)
+        if all(r["verdict"] is None for r in rows):
+            return ("MD v1 has one training seed so far, so no difference is judged yet — MD v1 → MD v2 "
+                    "(mean ± SD over training seeds): " + "; ".join(
+                        f"{r['label']} {_spread(r['before']['values'], r['digits'])} → "
+                        f"{_spread(r['after']['values'], r['digits'])}" for r in rows))
+        return ("MD v1 → MD v2, mean ± SD over each one's training seeds, Welch's test at 5 % — " + "; ".join(
+            f"{r['label']} {_spread(r['before']['values'], r['digits'])} ({_seed_list(r['before']['seeds'])}) → "
+            f"{_spread(r['after']['values'], r['digits'])}: {_before_after_text(r)}" for r in rows)
+            + (f"; {_sd_caveat(fewest)} (MD v1)" if 1 < fewest < 5 else ""))
+
     return [("P1 MD glasses / RDFs", f"{p1.N_RDFS} RDFs, ~{p1.CPU_HOURS_PER_GLASS} CPU h per glass", md),
             ("P1 MD undoped glasses against experiment", "not reported", versus_experiment),
             ("P1 MD quench rate and speed levers", f"{p1.QUENCH_RATE_K_PER_PS} K/ps at constant volume, "
@@ -463,7 +530,8 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
             ("P1 whole-glass hold-out, image MSE", "—",
              lambda: _each_profile("07_rdf_forest_pipeline", holdout, runs=P1_RUNS)),
             ("P1 MD noise floor (replica scatter) vs pipeline error", "—", floor),
-            ("P1 paper scale over training seeds (MD v2)", "one run", seeds)]
+            ("P1 paper scale over training seeds (MD v2)", "one run", seeds),
+            ("P1 before → after: MD dataset v1 → v2 at paper scale", "—", before_after)]
 
 
 def claims() -> list[dict]:

@@ -240,7 +240,11 @@ run.check_metrics()
 # %% [markdown]
 # At paper scale, this run's headline numbers beside every training seed run so far, as mean ± SD once
 # there are two (`benchmarks/pcf_paper_scale_seeds.py` trains another seed's models, hours each on one
-# core; `reproduce --profile full --set seed=S 06 07` then evaluates them). The quick profile shows nothing here.
+# core; `reproduce --profile full --set seed=S 06 07` then evaluates them). Below it, the same numbers
+# before and after: on the first MD dataset (v1: constant-volume 50 K/ps quench, one run per glass) and on
+# dataset v2, each over its own training seeds, with Welch's test at 5 % judging whether the new data
+# changed them (`--md-dataset v1` in that script, `--set md_dataset=v1` here). The quick profile shows
+# nothing here.
 
 # %%
 if run.full and md_dataset == "v2":
@@ -248,6 +252,7 @@ if run.full and md_dataset == "v2":
     from glasslib import report
 
     display(report.p1_seed_table(run.notebook))
+    display(report.p1_before_after_table(run.notebook))
 
 # %% [markdown]
 # ## Explorer: choose a glass and a pair, see the prediction over the nearest MD RDF

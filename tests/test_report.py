@@ -246,6 +246,54 @@ def test_the_seed_row_gives_mean_and_sd_once_a_second_training_seed_is_in(tmp_pa
     assert want in row() and "seeds 0, 1, 2" not in row()
 
 
+def test_before_and_after_are_judged_by_welch_s_test_over_the_training_seeds_of_each_dataset(tmp_path, monkeypatch):
+    figures = tmp_path / "figures"
+    monkeypatch.setattr(paths, "FIGURES", figures)
+    monkeypatch.setattr(report, "P1_SEED_HEADLINES", (
+        ("06_rdf_autoencoder", "mse_validation", "AE validation MSE", 4),
+        ("06_rdf_autoencoder", "mse_train", "AE training MSE", 4),
+        ("07_rdf_forest_pipeline", "latent_r2", "latent R²", 3)))
+
+    def write(stem, folder, seed, **values):
+        (figures / stem / "full" / folder).mkdir(parents=True, exist_ok=True)
+        (figures / stem / "full" / folder / "metrics.json").write_text(json.dumps({"seed": seed, **values}))
+
+    # dataset v1's seed 0 predates metrics that record their seed: its folder (md-v1) names it
+    (figures / "06_rdf_autoencoder" / "full" / "md-v1").mkdir(parents=True)
+    (figures / "06_rdf_autoencoder" / "full" / "md-v1" / "metrics.json").write_text(
+        json.dumps({"mse_validation": 0.020, "mse_train": 0.003}))
+    write("06_rdf_autoencoder", "", 0, mse_validation=0.010, mse_train=0.0020)
+    write("06_rdf_autoencoder", "seed-1", 1, mse_validation=0.012, mse_train=0.0025)
+    write("07_rdf_forest_pipeline", "", 0, latent_r2=0.856)
+    write("07_rdf_forest_pipeline", "seed-1", 1, latent_r2=0.876)
+    write("07_rdf_forest_pipeline", "md-v1", 0, latent_r2=0.80)
+    assert all(r["verdict"] is None for r in report.p1_before_after())      # one v1 seed: nothing judged
+    write("06_rdf_autoencoder", "md-v1.seed-1", 1, mse_validation=0.022, mse_train=0.001)
+    write("07_rdf_forest_pipeline", "md-v1.seed-1", 1, latent_r2=0.82)
+    write("07_rdf_forest_pipeline", "md-v1.seed-2.epochs-10", 2, latent_r2=0.1)  # another setting: not a seed
+    rows = {r["label"]: r for r in report.p1_before_after()}
+    assert rows["latent R²"]["before"]["seeds"] == [0, 1]
+    # two seeds a side with equal SDs: Welch's t is the difference over one SD, with 2 degrees of freedom,
+    # whose two-sided 5 % critical value is 4.303 (textbook t table)
+    mse = rows["AE validation MSE"]                 # 0.021 ± 0.0014 -> 0.011 ± 0.0014: t = -0.010 / 0.0014
+    assert mse["welch_t"] == pytest.approx(-0.010 / (0.002 / 2 ** 0.5)) and mse["df"] == pytest.approx(2.0)
+    assert mse["verdict"] == "lower"
+    r2 = rows["latent R²"]                          # 0.810 -> 0.866, SD 0.0141 each: t = 3.96 < 4.303
+    assert r2["welch_t"] == pytest.approx(0.056 / (0.02 / 2 ** 0.5)) and r2["verdict"] == "not distinguishable"
+    # unequal spreads: v1 0.003, 0.001 (var 2e-6), v2 0.0020, 0.0025 (var 1.25e-7); each over n = 2
+    train = rows["AE training MSE"]
+    assert train["welch_t"] == pytest.approx(0.00025 / (1e-6 + 6.25e-8) ** 0.5)
+    assert train["df"] == pytest.approx((1e-6 + 6.25e-8) ** 2 / (1e-12 + 6.25e-8 ** 2))
+    assert train["verdict"] == "not distinguishable"
+    write("07_rdf_forest_pipeline", "", 0, latent_r2=0.870)          # 0.810 -> 0.880, SD 0.0141 each:
+    write("07_rdf_forest_pipeline", "seed-1", 1, latent_r2=0.890)    # t = 4.95 > 4.303
+    assert {r["label"]: r for r in report.p1_before_after()}["latent R²"]["verdict"] == "higher"
+    table = report.p1_before_after_table("07_rdf_forest_pipeline")
+    assert table.loc["latent R²"].tolist() == ["0.810 ± 0.014", "0.880 ± 0.014", "+0.070",
+                                               "higher (Welch t +4.9, 2.0 degrees of freedom)"]
+    assert list(table.columns)[:2] == ["MD v1 (seeds 0, 1)", "MD v2 (seeds 0, 1)"]
+
+
 def test_the_sd_caveat_quotes_the_chi_square_interval_of_an_sd():
     """Textbook quantiles: chi2(1) 0.000982 and 5.024, chi2(2) 0.0506 and 7.378 (2.5 % and 97.5 %)."""
     assert "within 0.45–31.9 times it" in report._sd_caveat(2)      # sqrt(1/5.024), sqrt(1/0.000982)
