@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from . import paths
+from . import paths, reproduce
 from .pcf import reported as p1
 from .tg import reported as p2
 
@@ -107,8 +107,9 @@ def p1_seed_runs(notebook: str, md_dataset: str = paths.MD_DEFAULT) -> dict[int,
     seed 0 in full/ (full/md-v1/ for v1), seed S in full/seed-S/ (full/md-v1.seed-S/), as reproduce
     names them."""
     full = paths.FIGURES / notebook / "full"
-    prefix = "" if md_dataset == paths.MD_DEFAULT else f"md-{md_dataset}."
-    base = full / prefix.rstrip(".")
+    dataset_run = "" if md_dataset == paths.MD_DEFAULT else reproduce.variant_name({"md_dataset": md_dataset})
+    prefix = f"{dataset_run}." if dataset_run else ""     # variant_name's order: md-v1.seed-S
+    base = full / dataset_run
     runs = {}
     seeds = [p for p in sorted(full.glob(f"{prefix}seed-*/metrics.json"))
              if re.fullmatch(re.escape(prefix) + r"seed-\d+", p.parent.name)]
