@@ -404,6 +404,9 @@ def run_campaign(glasses: list[Glass] | None = None, root: str | os.PathLike = G
         with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
             cluster = LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1,
                                    processes=True, dashboard_address=None,
+                                   # no dashboard; its HTTP server (health checks) takes any free
+                                   # port, so two campaigns on one machine never contend for 8787
+                                   scheduler_kwargs={"dashboard_address": ":0"},
                                    env={"OMP_NUM_THREADS": "1"})
         client = Client(cluster)
     results = []
