@@ -172,12 +172,26 @@ def p1_seed_spread(md_dataset: str = paths.MD_DEFAULT) -> list[dict]:
     return out
 
 
-def p1_before_after() -> list[dict]:
+def holm(pvalues: list[float], alpha: float = 0.05) -> list[bool]:
+    """Holm's step-down test over a family of p-values: which hypotheses are rejected with a
+    family-wise error rate of at most `alpha`. The k-th smallest p (k from 0) is held against
+    alpha / (m - k); the first one above its bound stops the rejections."""
+    rejected, m = [False] * len(pvalues), len(pvalues)
+    for k, i in enumerate(sorted(range(m), key=lambda i: pvalues[i])):
+        if pvalues[i] > alpha / (m - k):
+            break
+        rejected[i] = True
+    return rejected
+
+
+def p1_before_after(alpha: float = 0.05) -> list[dict]:
     """Paper 1's headline numbers before (MD dataset v1) and after (v2, the default), each over its
     paper-scale training seeds (p1_seed_spread): per metric both spreads, the difference of the means
-    (after - before), Welch's t with its Welch-Satterthwaite degrees of freedom, and a verdict:
-    "lower"/"higher" when the two-sided Welch test rejects equal means at 5 %, "not distinguishable"
-    when it does not, None below two seeds on either side (no spread to judge by)."""
+    (after - before), Welch's t with its Welch-Satterthwaite degrees of freedom and its two-sided p.
+    Ten metrics at 5 % would show one difference in two comparisons of equal data, so the verdict
+    holds the family to `alpha` with Holm's step-down test: "lower"/"higher" when it rejects equal
+    means, "not distinguishable" when not, None below two seeds on either side (no spread to judge
+    by). `alone` is the verdict of the metric's own test at `alpha`, `family` how many were judged."""
     from scipy.stats import t as student
 
     out = []
@@ -185,15 +199,21 @@ def p1_before_after() -> list[dict]:
         if not (before["values"] and after["values"]):
             continue
         row = {"label": before["label"], "digits": before["digits"], "notebook": before["notebook"], "before": before,
-               "after": after, "difference": after["mean"] - before["mean"], "welch_t": None, "df": None, "verdict": None}
+               "after": after, "difference": after["mean"] - before["mean"], "welch_t": None, "df": None, "p": None,
+               "alone": None, "verdict": None, "family": None}
         if before["sd"] is not None and after["sd"] is not None:
             vb, va = before["sd"] ** 2 / len(before["values"]), after["sd"] ** 2 / len(after["values"])
             if vb + va > 0:
                 row["welch_t"] = row["difference"] / np.sqrt(vb + va)
                 row["df"] = (vb + va) ** 2 / (vb ** 2 / (len(before["values"]) - 1) + va ** 2 / (len(after["values"]) - 1))
-                apart = abs(row["welch_t"]) > student.ppf(0.975, row["df"])
-                row["verdict"] = ("lower" if row["difference"] < 0 else "higher") if apart else "not distinguishable"
+                row["p"] = float(2 * student.sf(abs(row["welch_t"]), row["df"]))
         out.append(row)
+    judged = [r for r in out if r["p"] is not None]
+    for r, rejected in zip(judged, holm([r["p"] for r in judged], alpha)):
+        direction = "lower" if r["difference"] < 0 else "higher"
+        r["alone"] = direction if r["p"] < alpha else "not distinguishable"
+        r["verdict"] = direction if rejected else "not distinguishable"
+        r["family"] = len(judged)
     return out
 
 
@@ -205,7 +225,10 @@ def _before_after_text(row: dict) -> str:
     """The verdict on one metric's before and after as the README and the notebooks quote it."""
     if row["verdict"] is None:
         return "one seed on one side: no verdict yet"
-    return f"{row['verdict']} (Welch t {row['welch_t']:+.1f}, {row['df']:.1f} degrees of freedom)"
+    test = f"Welch t {row['welch_t']:+.1f}, {row['df']:.1f} degrees of freedom, p {row['p']:.3f}"
+    if row["verdict"] == row["alone"]:
+        return f"{row['verdict']} ({test})"
+    return f"{row['verdict']} over the {row['family']} metrics (Holm), alone {row['alone']} ({test})"
 
 
 def p1_before_after_table(notebook: str | None = None):
@@ -513,7 +536,8 @@ def _rows_p1() -> list[tuple[str, str, callable]]:
                     "(mean ± SD over training seeds): " + "; ".join(
                         f"{r['label']} {_spread(r['before']['values'], r['digits'])} → "
                         f"{_spread(r['after']['values'], r['digits'])}" for r in rows))
-        return ("MD v1 → MD v2, mean ± SD over each one's training seeds, Welch's test at 5 % — " + "; ".join(
+        return ("MD v1 → MD v2, mean ± SD over each one's training seeds, Welch's test with Holm's correction "
+                f"over the {max(r['family'] or 0 for r in rows)} judged metrics at 5 % family-wise — " + "; ".join(
             f"{r['label']} {_spread(r['before']['values'], r['digits'])} ({_seed_list(r['before']['seeds'])}) → "
             f"{_spread(r['after']['values'], r['digits'])}: {_before_after_text(r)}" for r in rows)
             + (f"; {_sd_caveat(fewest)} (MD v1)" if 1 < fewest < 5 else ""))

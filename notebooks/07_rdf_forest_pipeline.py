@@ -242,8 +242,10 @@ run.check_metrics()
 # there are two (`benchmarks/pcf_paper_scale_seeds.py` trains another seed's models, hours each on one
 # core; `reproduce --profile full --set seed=S 06 07` then evaluates them). Below it, the same numbers
 # before and after: on the first MD dataset (v1: constant-volume 50 K/ps quench, one run per glass) and on
-# dataset v2, each over its own training seeds, with Welch's test at 5 % judging whether the new data
-# changed them (`--md-dataset v1` in that script, `--set md_dataset=v1` here). The quick profile shows
+# dataset v2, each over its own training seeds, with Welch's test judging whether the new data changed
+# them (`--md-dataset v1` in that script, `--set md_dataset=v1` here). Ten metrics tested at 5 % each
+# would call one of them changed every other time by chance alone, so the verdict holds all ten to 5 %
+# together (Holm's correction) and also says what a metric's own test found. The quick profile shows
 # nothing here.
 
 # %%

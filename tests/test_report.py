@@ -274,24 +274,42 @@ def test_before_and_after_are_judged_by_welch_s_test_over_the_training_seeds_of_
     rows = {r["label"]: r for r in report.p1_before_after()}
     assert rows["latent R²"]["before"]["seeds"] == [0, 1]
     # two seeds a side with equal SDs: Welch's t is the difference over one SD, with 2 degrees of freedom,
-    # whose two-sided 5 % critical value is 4.303 (textbook t table)
+    # where Student's two-sided p is 1 - t / sqrt(t^2 + 2) (closed form of the t distribution, 2 df)
     mse = rows["AE validation MSE"]                 # 0.021 ± 0.0014 -> 0.011 ± 0.0014: t = -0.010 / 0.0014
     assert mse["welch_t"] == pytest.approx(-0.010 / (0.002 / 2 ** 0.5)) and mse["df"] == pytest.approx(2.0)
-    assert mse["verdict"] == "lower"
-    r2 = rows["latent R²"]                          # 0.810 -> 0.866, SD 0.0141 each: t = 3.96 < 4.303
-    assert r2["welch_t"] == pytest.approx(0.056 / (0.02 / 2 ** 0.5)) and r2["verdict"] == "not distinguishable"
+    assert mse["p"] == pytest.approx(1 - 50 ** 0.5 / 52 ** 0.5, rel=1e-6)          # 0.0194
+    # alone below 5 %, but the smallest of 3 p-values must lie below 0.05 / 3 = 0.0167 (Holm)
+    assert mse["alone"] == "lower" and mse["verdict"] == "not distinguishable" and mse["family"] == 3
+    r2 = rows["latent R²"]                          # 0.810 -> 0.866, SD 0.0141 each: t = 3.96, p 0.058
+    assert r2["welch_t"] == pytest.approx(0.056 / (0.02 / 2 ** 0.5)) and r2["alone"] == "not distinguishable"
     # unequal spreads: v1 0.003, 0.001 (var 2e-6), v2 0.0020, 0.0025 (var 1.25e-7); each over n = 2
     train = rows["AE training MSE"]
     assert train["welch_t"] == pytest.approx(0.00025 / (1e-6 + 6.25e-8) ** 0.5)
     assert train["df"] == pytest.approx((1e-6 + 6.25e-8) ** 2 / (1e-12 + 6.25e-8 ** 2))
     assert train["verdict"] == "not distinguishable"
-    write("07_rdf_forest_pipeline", "", 0, latent_r2=0.870)          # 0.810 -> 0.880, SD 0.0141 each:
-    write("07_rdf_forest_pipeline", "seed-1", 1, latent_r2=0.890)    # t = 4.95 > 4.303
-    assert {r["label"]: r for r in report.p1_before_after()}["latent R²"]["verdict"] == "higher"
+    table = report.p1_before_after_table("06_rdf_autoencoder")
+    assert table.loc["AE validation MSE", "v2 against v1"] == (
+        "not distinguishable over the 3 metrics (Holm), alone lower (Welch t -7.1, 2.0 degrees of freedom, p 0.019)")
+    write("07_rdf_forest_pipeline", "", 0, latent_r2=0.940)          # 0.810 -> 0.950, SD 0.0141 each:
+    write("07_rdf_forest_pipeline", "seed-1", 1, latent_r2=0.960)    # t = 0.14 / 0.0141 = sqrt(98), p = 0.0101
+    rows = {r["label"]: r for r in report.p1_before_after()}
+    # Holm steps down: 0.0101 <= 0.05 / 3 rejects, then the validation MSE's 0.0194 <= 0.05 / 2 does too
+    assert rows["latent R²"]["p"] == pytest.approx(1 - 98 ** 0.5 / 100 ** 0.5, rel=1e-6)
+    assert rows["latent R²"]["verdict"] == "higher" and rows["AE validation MSE"]["verdict"] == "lower"
+    assert rows["AE training MSE"]["verdict"] == "not distinguishable"
     table = report.p1_before_after_table("07_rdf_forest_pipeline")
-    assert table.loc["latent R²"].tolist() == ["0.810 ± 0.014", "0.880 ± 0.014", "+0.070",
-                                               "higher (Welch t +4.9, 2.0 degrees of freedom)"]
+    assert table.loc["latent R²"].tolist() == ["0.810 ± 0.014", "0.950 ± 0.014", "+0.140",
+                                               "higher (Welch t +9.9, 2.0 degrees of freedom, p 0.010)"]
     assert list(table.columns)[:2] == ["MD v1 (seeds 0, 1)", "MD v2 (seeds 0, 1)"]
+
+
+def test_holm_steps_down_until_the_first_p_value_above_its_bound():
+    # textbook case, m = 4 at 5 %: sorted 0.005 <= 0.0125 and 0.01 <= 0.0167 are rejected;
+    # 0.03 > 0.025 stops, so 0.04 is kept although it lies below 0.05
+    assert report.holm([0.01, 0.04, 0.03, 0.005]) == [True, False, False, True]
+    assert report.holm([0.03, 0.04]) == [False, False]          # 0.03 > 0.05 / 2: nothing rejected
+    assert report.holm([0.02, 0.024]) == [True, True]           # 0.02 <= 0.025, then 0.024 <= 0.05
+    assert report.holm([]) == []
 
 
 def test_the_sd_caveat_quotes_the_chi_square_interval_of_an_sd():
