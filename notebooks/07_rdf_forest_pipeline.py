@@ -244,7 +244,7 @@ run.check_metrics()
 # before and after: on the first MD dataset (v1: constant-volume 50 K/ps quench, one run per glass) and on
 # dataset v2, each over its own training seeds, with Welch's test judging whether the new data changed
 # them (`--md-dataset v1` in that script, `--set md_dataset=v1` here). Ten metrics tested at 5 % each
-# would call one of them changed every other time by chance alone, so the verdict holds all ten to 5 %
+# would call one of them changed about two times in five by chance alone, so the verdict holds all ten to 5 %
 # together (Holm's correction) and also says what a metric's own test found. The quick profile shows
 # nothing here.
 
