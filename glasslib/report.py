@@ -189,10 +189,10 @@ def p1_before_after(alpha: float = 0.05) -> list[dict]:
     paper-scale training seeds (p1_seed_spread): per metric both spreads, the difference of the means
     (after - before), Welch's t with its Welch-Satterthwaite degrees of freedom and its two-sided p.
     Ten independent metrics at 5 % each would show a difference between equal datasets two times
-    in five (1 - 0.95^10 = 0.40), so the verdict
-    holds the family to `alpha` with Holm's step-down test: "lower"/"higher" when it rejects equal
-    means, "not distinguishable" when not, None below two seeds on either side (no spread to judge
-    by). `alone` is the verdict of the metric's own test at `alpha`, `family` how many were judged."""
+    in five (1 - 0.95^10 = 0.40), so the verdict holds the family to `alpha` with Holm's step-down
+    test: "lower"/"higher" when it rejects equal means, "not distinguishable" when not, None below
+    two seeds on either side (no spread to judge by). `alone` is the verdict of the metric's own
+    test at `alpha`, `family` how many were judged."""
     from scipy.stats import t as student
 
     out = []
