@@ -110,6 +110,8 @@ for band, top in tops.items():
     screening.save_table(top, out / f"top5_{band[0]}-{band[1]}C.csv")
 # timings are printed, not stored: they change with every run and machine
 run.save_metrics({f"{b[0]}-{b[1]}": {"candidates": n, "top1": tops[b].iloc[0][list(grid.components)].to_dict(),
+                                     "top1_p_in_band": float(tops[b].p_in_band.iloc[0]),
+                                     "top1_tg_predicted_C": float(tops[b].tg_predicted_C.iloc[0]),
                                      "top5_in_domain": int(tops[b].in_domain.sum()),
                                      "top5_p_in_band_mean": float(tops[b].p_in_band.mean()),
                                      "top5_nearest_wt_median": float(tops[b].nearest_wt.median()),

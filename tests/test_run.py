@@ -144,6 +144,29 @@ def test_check_metrics_fails_a_broken_model(figures):
         run.check_metrics()
 
 
+def test_check_metrics_tells_the_top_candidate_from_its_runners_up(figures):
+    """The screen's top candidate is checked by its P(Tg in band) and predicted Tg: a screen whose
+    best candidate is any of the committed run's ranks 2-5 fails, the committed rank 1 passes."""
+    import pandas as pd
+
+    table = pd.read_csv(paths.ROOT / "figures" / "04_screening" / "top5_500-600C.csv")
+    expected = json.loads(paths.EXPECTED_QUICK.read_text())["04_screening"]
+    run = glasslib.notebook_run("04_screening", "quick", 0)
+    for rank, row in table.iterrows():
+        metrics = {path: want["mean"] for path, want in expected.items()}
+        metrics.update({"500-600/top1_p_in_band": row.p_in_band, "500-600/top1_tg_predicted_C": row.tg_predicted_C})
+        nested = {}
+        for path, value in metrics.items():
+            band, key = path.split("/")
+            nested.setdefault(band, {})[key] = value
+        run.save_metrics(nested)
+        if rank == 0:
+            run.check_metrics()
+        else:
+            with pytest.raises(AssertionError, match="top1_"):
+                run.check_metrics()
+
+
 def test_every_headline_of_the_seed_study_has_its_expectation():
     """The metrics the quick notebooks check are exactly those the seed study measures: a headline
     added to benchmarks/quick_seed_study.py is checked only once the study has been rerun."""
