@@ -316,7 +316,14 @@ def _rows_p2() -> list[tuple[str, str, callable]]:
                     f"glass {v['in_domain_top5_nearest_wt_median']:.1f} wt% away (median; top 5 overall "
                     f"{v['top5_nearest_wt_median']:.1f} wt%)")
 
-        domain = "; ".join(f"{band} °C: {v['top5_in_domain']} of the top 5 in the applicability domain, mean "
+        def top(v: dict) -> str:
+            if "top1_p_in_band" not in v:
+                return ""
+            oxides = sorted(((wt, ox) for ox, wt in v["top1"].items() if wt > 0), key=lambda t: -t[0])
+            return (f"top candidate {' · '.join(f'{wt:g} {ox}' for wt, ox in oxides)} wt% (P(Tg in band) "
+                    f"{v['top1_p_in_band']:.2f}, predicted Tg {v['top1_tg_predicted_C']:.0f} °C), ")
+
+        domain = "; ".join(f"{band} °C: {top(v)}{v['top5_in_domain']} of the top 5 in the applicability domain, mean "
                            f"P(Tg in band) {v['top5_p_in_band_mean']:.2f}{inside(v)}"
                            for band, v in m.items() if isinstance(v, dict) and "top5_in_domain" in v)
         fine = ""

@@ -388,3 +388,15 @@ def test_the_badges_go_into_every_notebook_pair_and_come_out_again(tmp_path, mon
     for p in files:
         p.write_text(report.render_notebook(p, committed))
     assert all(p.read_text() == text for p, text in original.items())
+
+
+def test_the_screen_row_names_each_band_s_top_candidate():
+    """Read from notebook 04's metrics: every oxide of the top candidate with its wt%, none of the
+    absent ones, and its P(Tg in band) and predicted Tg."""
+    m = json.loads((paths.FIGURES / "04_screening" / "metrics.json").read_text())
+    row = next(line for line in report.table().splitlines() if line.startswith("| P2 screen"))
+    for band in ("300-400", "400-500", "500-600"):
+        v = m[band]
+        part = row.split(f"{band} °C: top candidate ")[1].split(" wt% (")[0]
+        assert sorted(part.split(" · ")) == sorted(f"{wt:g} {ox}" for ox, wt in v["top1"].items() if wt)
+        assert f"(P(Tg in band) {round(v['top1_p_in_band'], 2):.2f}, predicted Tg {round(v['top1_tg_predicted_C'])} °C)" in row
