@@ -141,7 +141,9 @@ class NotebookRun:
                 bad.append(f"{path} = {got:.4g}, expected {want['mean']:.4g} ± {want['tol']:.2g} "
                            f"(seed study: SD {want['sd']:.2g} over {len(want['values'])} seeds)")
         assert not bad, "metrics outside their seed-study tolerance:\n" + "\n".join(bad)
-        print(f"{len(expected)} headline metrics inside their seed-study tolerances")
+        n = len(expected)
+        print(f"{n} headline metric{'s' if n != 1 else ''} inside {'their' if n != 1 else 'its'} seed-study "
+              f"tolerance{'s' if n != 1 else ''}")
 
     def load_metrics(self, notebook: str | None = None) -> dict:
         """The metrics file of this profile for `notebook` (default: this one)."""
