@@ -82,7 +82,7 @@ dead = ae.dead_units(train.images)
 latent_r2 = r2_score(Z_test, Z_pred, multioutput="variance_weighted")
 latent_r2_uniform = r2_score(Z_test, Z_pred)
 print(f"latent R² on held-out RDFs: {latent_r2:.3f} variance-weighted (paper ~0.92); "
-      f"plain average over the 8 units {latent_r2_uniform:.3f}; dead units in training: {list(dead)}")
+      f"plain average over the 8 units {latent_r2_uniform:.3f}; dead units in training: {dead.tolist()}")
 sweeps = {name: forest.sweep(train.X, Z_train, test.X, Z_test, name, seed=seed) for name in forest.SWEEPS}
 fig, axes = plt.subplots(1, 4, figsize=(15, 3.3))
 for ax, (name, res) in zip(axes, sweeps.items()):
@@ -126,7 +126,7 @@ pred_images = pipe.predict_images(test.X)
 err = evaluation.curve_errors(test.images, pred_images)
 err = pd.concat([test.rows, err], axis=1)
 cases = np.random.default_rng(seed).choice(len(test), size=min(9, len(test)), replace=False)
-fig, axes = plt.subplots(3, 3, figsize=(12, 8.5), squeeze=False)
+fig, axes = plt.subplots(3, 3, figsize=(12, 8.5), squeeze=False, layout="constrained")
 for ax, i in zip(axes.ravel(), cases):
     r, g_md = images.image_to_rdf(test.images[i]); _, g_ml = images.image_to_rdf(pred_images[i])
     ax.plot(r, g_md, label="MD"); ax.plot(r, g_ml, "--", label="ML pipeline")
