@@ -1,5 +1,6 @@
 import subprocess
 import sys
+import time
 
 import nbformat
 import pandas as pd
@@ -53,6 +54,61 @@ def test_a_silent_cell_is_run_again_once_then_stops_the_run(tmp_path, monkeypatc
     assert capsys.readouterr().out.count("gave no reply in 2 s; running it again") == 1
     assert (tmp_path / "00_slow.ipynb").read_text() == original
     assert not list(tmp_path.glob(".reproduce-*"))
+
+
+# ipykernel 7's hang, made on purpose in a real kernel: the cell swaps the kernel's Session.send for
+# one that builds this cell's execute reply but never sends it, while every output and the "idle"
+# status still go out, as in the hang seen at notebook 07's widget cell.
+LOSE_THIS_REPLY = """
+kernel = get_ipython().kernel
+send = kernel.session.send
+def lose_execute_reply(stream, msg_or_type, content=None, parent=None, *args, **kwargs):
+    if msg_or_type == "execute_reply":
+        kernel.session.send = send                       # only this cell's reply is lost
+        return kernel.session.msg("execute_reply", content, parent)
+    return send(stream, msg_or_type, content, parent, *args, **kwargs)
+kernel.session.send = lose_execute_reply
+"""
+
+
+def _write_cells(path, *codes):
+    nb = new_notebook(cells=[new_code_cell('profile = "quick"', metadata={"tags": ["parameters"]}),
+                             *(new_code_cell(c) for c in codes)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_a_lost_reply_after_the_cell_finished_does_not_stop_the_run(tmp_path, monkeypatch, capsys):
+    """A kernel that finishes a cell (outputs, then idle) but never sends its reply: after
+    REPLY_GRACE_S the cell counts as finished and the next cells run, in the full profile too,
+    where cells have no timeout (without the guard this run waits forever)."""
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(reproduce, "REPLY_GRACE_S", 3.0)
+    _write_cells(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "print('cell with the lost reply ran')",
+                 "print('the next cell ran')")
+    started = time.monotonic()
+    # cell_timeout only keeps a broken guard from hanging the test: it would fail after 2 × 30 s
+    [written] = reproduce.run("full", kernel="python3", cell_timeout=30)
+    assert time.monotonic() - started < 25
+    out = nbformat.read(written, as_version=4)
+    assert out.cells[-2].outputs[0]["text"] == "cell with the lost reply ran\n"
+    assert out.cells[-1].outputs[0]["text"] == "the next cell ran\n"
+    assert "sent no reply in 3 s (ipykernel 7's lost reply); taking it as finished" in capsys.readouterr().out
+
+
+def test_a_lost_reply_of_a_failing_cell_still_stops_the_run(tmp_path, monkeypatch):
+    """The reply rebuilt from a cell's outputs keeps its error: the run stops at that cell, as it
+    would have with the reply, and the next cell never runs."""
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(reproduce, "REPLY_GRACE_S", 3.0)
+    _write_cells(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "raise RuntimeError('boom after the lost reply')",
+                 "print('not reached')")
+    with pytest.raises(reproduce.ReproduceError, match=r"failed in cell In \[3\] \(RuntimeError: boom after the lost reply\)"):
+        reproduce.run("full", kernel="python3", cell_timeout=30)
+    failed = nbformat.read(tmp_path / "_failed" / "00_lost.ipynb", as_version=4)
+    assert not failed.cells[-1].get("outputs")
 
 
 def test_settings_run_a_variant_beside_the_committed_copy(tmp_path, monkeypatch):
