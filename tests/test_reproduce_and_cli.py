@@ -17,8 +17,9 @@ def test_unknown_profile_and_notebook():
         reproduce.run("quick", ["99_nothing"])
 
 
-def _write(path, code):
-    nb = new_notebook(cells=[new_code_cell('profile = "quick"', metadata={"tags": ["parameters"]}), new_code_cell(code)])
+def _write(path, *codes):
+    nb = new_notebook(cells=[new_code_cell('profile = "quick"', metadata={"tags": ["parameters"]}),
+                             *(new_code_cell(code) for code in codes)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
 
@@ -71,13 +72,6 @@ kernel.session.send = lose_execute_reply
 """
 
 
-def _write_cells(path, *codes):
-    nb = new_notebook(cells=[new_code_cell('profile = "quick"', metadata={"tags": ["parameters"]}),
-                             *(new_code_cell(c) for c in codes)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-
-
 def test_a_lost_reply_after_the_cell_finished_does_not_stop_the_run(tmp_path, monkeypatch, capsys):
     """A kernel that finishes a cell (outputs, then idle) but never sends its reply: after
     REPLY_GRACE_S the cell counts as finished and the next cells run, in the full profile too,
@@ -85,7 +79,7 @@ def test_a_lost_reply_after_the_cell_finished_does_not_stop_the_run(tmp_path, mo
     monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce, "REPLY_GRACE_S", 3.0)
-    _write_cells(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "print('cell with the lost reply ran')",
+    _write(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "print('cell with the lost reply ran')",
                  "print('the next cell ran')")
     started = time.monotonic()
     # cell_timeout only keeps a broken guard from hanging the test: it would fail after 2 × 30 s
@@ -103,7 +97,7 @@ def test_a_lost_reply_of_a_failing_cell_still_stops_the_run(tmp_path, monkeypatc
     monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce, "REPLY_GRACE_S", 3.0)
-    _write_cells(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "raise RuntimeError('boom after the lost reply')",
+    _write(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "raise RuntimeError('boom after the lost reply')",
                  "print('not reached')")
     with pytest.raises(reproduce.ReproduceError, match=r"failed in cell In \[3\] \(RuntimeError: boom after the lost reply\)"):
         reproduce.run("full", kernel="python3", cell_timeout=30)
