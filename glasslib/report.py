@@ -226,7 +226,9 @@ def _before_after_text(row: dict) -> str:
     """The verdict on one metric's before and after as the README and the notebooks quote it."""
     if row["verdict"] is None:
         return "one seed on one side: no verdict yet"
-    test = f"Welch t {row['welch_t']:+.1f}, {row['df']:.1f} degrees of freedom, p {row['p']:.3f}"
+    # a p that rounds to 0.000 at three decimals is quoted as a bound, never as zero
+    p = "p < 0.001" if row["p"] < 0.0005 else f"p {row['p']:.3f}"
+    test = f"Welch t {row['welch_t']:+.1f}, {row['df']:.1f} degrees of freedom, {p}"
     if row["verdict"] == row["alone"]:
         return f"{row['verdict']} ({test})"
     return f"{row['verdict']} over the {row['family']} metrics (Holm), alone {row['alone']} ({test})"

@@ -266,8 +266,9 @@ if run.full and md_dataset == "v2":
     from IPython.display import display
     from glasslib import report
 
-    display(report.p1_seed_table(run.notebook))
-    display(report.p1_before_after_table(run.notebook))
+    with pd.option_context("display.max_colwidth", None):   # each verdict whole, never cut to "..."
+        display(report.p1_seed_table(run.notebook))
+        display(report.p1_before_after_table(run.notebook))
 
 # %% [markdown]
 # ## Exercises

@@ -400,3 +400,10 @@ def test_the_screen_row_names_each_band_s_top_candidate():
         part = row.split(f"{band} °C: top candidate ")[1].split(" wt% (")[0]
         assert sorted(part.split(" · ")) == sorted(f"{wt:g} {ox}" for ox, wt in v["top1"].items() if wt)
         assert f"(P(Tg in band) {round(v['top1_p_in_band'], 2):.2f}, predicted Tg {round(v['top1_tg_predicted_C'])} °C)" in row
+
+
+def test_a_p_below_half_a_thousandth_is_quoted_as_a_bound_not_as_zero():
+    row = {"verdict": "lower", "alone": "lower", "welch_t": -5.1, "df": 9.9, "family": 10}
+    assert report._before_after_text({**row, "p": 0.0004}) == (
+        "lower (Welch t -5.1, 9.9 degrees of freedom, p < 0.001)")
+    assert report._before_after_text({**row, "p": 0.0006}).endswith("degrees of freedom, p 0.001)")
