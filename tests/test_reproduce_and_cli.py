@@ -80,7 +80,7 @@ def test_a_lost_reply_after_the_cell_finished_does_not_stop_the_run(tmp_path, mo
     monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce, "REPLY_GRACE_S", 3.0)
     _write(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "print('cell with the lost reply ran')",
-                 "print('the next cell ran')")
+           "print('the next cell ran')")
     started = time.monotonic()
     # cell_timeout only keeps a broken guard from hanging the test: it would fail after 2 × 30 s
     [written] = reproduce.run("full", kernel="python3", cell_timeout=30)
@@ -98,7 +98,7 @@ def test_a_lost_reply_of_a_failing_cell_still_stops_the_run(tmp_path, monkeypatc
     monkeypatch.setattr(reproduce.paths, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(reproduce, "REPLY_GRACE_S", 3.0)
     _write(tmp_path / "00_lost.ipynb", LOSE_THIS_REPLY + "raise RuntimeError('boom after the lost reply')",
-                 "print('not reached')")
+           "print('not reached')")
     with pytest.raises(reproduce.ReproduceError, match=r"failed in cell In \[3\] \(RuntimeError: boom after the lost reply\)"):
         reproduce.run("full", kernel="python3", cell_timeout=30)
     failed = nbformat.read(tmp_path / "_failed" / "00_lost.ipynb", as_version=4)
